@@ -1,0 +1,451 @@
+"""The member directory's domain: members, their competences, localities and contact persons.
+
+Nothing here knows about requests, pages or the admin. What "published", "publicly shown
+contact" and "search" mean is decided here, in the querysets.
+"""
+
+import re
+import uuid
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .text import fold, name_key, search_words
+
+# --- Validation rules -------------------------------------------------------------------------
+
+# Weights of the Romanian fiscal code (CUI/CIF) check digit, applied right-aligned.
+_CUI_WEIGHTS = "753217532"
+
+
+def normalize_fiscal_code(value):
+    """'RO 123 456 78' → '12345678'. Leaves anything else as typed so validation can explain it."""
+    if value is None:
+        return ""
+    cleaned = str(value).strip().upper().replace(" ", "").replace("\u00a0", "")
+    if cleaned.startswith("RO"):
+        cleaned = cleaned[2:]
+    return cleaned
+
+
+def validate_fiscal_code(value):
+    """A Romanian CUI/CIF: 2 to 10 digits, the last one a check digit (weights 753217532)."""
+    digits = normalize_fiscal_code(value)
+    # ASCII digits only: str.isdigit() would also accept "１８５" (full-width) and "²".
+    if not re.fullmatch(r"[0-9]{2,10}", digits):
+        raise ValidationError(
+            _("A fiscal code has 2 to 10 digits, optionally after “RO”."), code="fiscal_code_format"
+        )
+    body, check = digits[:-1].rjust(9, "0"), int(digits[-1])
+    total = sum(int(d) * int(w) for d, w in zip(body, _CUI_WEIGHTS, strict=True))
+    expected = total * 10 % 11 % 10
+    if check != expected:
+        raise ValidationError(
+            _("This fiscal code's check digit is wrong; please check the number."),
+            code="fiscal_code_check_digit",
+        )
+
+
+validate_web_url = URLValidator(schemes=["http", "https"])
+validate_postal_code = RegexValidator(r"^\d{6}$", _("A Romanian postal code has 6 digits."))
+
+
+def logo_upload_to(instance, filename):
+    """Logos are stored under generated names: uploads never choose their own path."""
+    extension = Path(filename).suffix.lower().lstrip(".") or "png"
+    return f"logos/{uuid.uuid4().hex}.{extension}"
+
+
+def unique_slug(model, text, max_length=200):
+    """A slug from `text` that no row of `model` uses yet (adds -2, -3 … when needed)."""
+    base = slugify(fold(text))[: max_length - 10] or "member"
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class Bilingual:
+    """Picks the Romanian or English variant of a field for the active language."""
+
+    def localized(self, field):
+        language = (get_language() or "ro")[:2]
+        preferred = getattr(self, f"{field}_{'en' if language == 'en' else 'ro'}")
+        return preferred or getattr(self, f"{field}_{'ro' if language == 'en' else 'en'}")
+
+
+# --- Reference data ---------------------------------------------------------------------------
+
+
+class CompetenceGroup(Bilingual, models.Model):
+    name_ro = models.CharField(_("name (Romanian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name_en"]
+        verbose_name = _("competence group")
+        verbose_name_plural = _("competence groups")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.localized("name")
+
+
+class CompetenceQuerySet(models.QuerySet):
+    def grouped(self):
+        """Competences with their group in one JOIN, in the taxonomy's order."""
+        return self.select_related("group").order_by("group__position", "group__name_en", "name_en")
+
+
+class Competence(Bilingual, models.Model):
+    name_ro = models.CharField(_("name (Romanian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, help_text=_("Used in directory links."))
+    group = models.ForeignKey(
+        CompetenceGroup, on_delete=models.PROTECT, related_name="competences", verbose_name=_("group")
+    )
+
+    objects = CompetenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("competence")
+        verbose_name_plural = _("competences")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.localized("name")
+
+
+class Locality(models.Model):
+    class Kind(models.TextChoices):
+        SECTOR = "sector", _("Bucharest sector")
+        MUNICIPALITY = "municipality", _("municipality")
+        TOWN = "town", _("town")
+        COMMUNE = "commune", _("commune")
+
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("With Romanian diacritics (ș, ț with comma below).")
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    county = models.CharField(_("county"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+
+    class Meta:
+        ordering = ["county", "name"]
+        verbose_name = _("locality")
+        verbose_name_plural = _("localities")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="members_locality_county_name_uniq"),
+        ]
+
+    def __str__(self):
+        return self.name if self.county in self.name else f"{self.name} ({self.county})"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Locality, self.name, 120)
+        super().save(*args, **kwargs)
+
+
+# --- Members ----------------------------------------------------------------------------------
+
+
+class MemberQuerySet(models.QuerySet):
+    def published(self):
+        """Members that may be shown publicly. Unpublished members never leave the admin."""
+        return self.filter(is_published=True)
+
+    def for_directory(self):
+        """Published rows for list pages: one JOIN for locality, one query for competences."""
+        return (
+            self.published()
+            .select_related("locality")
+            .prefetch_related(models.Prefetch("competences", queryset=Competence.objects.order_by("name_en")))
+        )
+
+    def search(self, query):
+        """Members whose folded search text contains every word of `query`.
+
+        Accent-, case- and ş/ș-insensitive on every database: both sides are folded with
+        `members.text.fold`. On PostgreSQL a trigram GIN index on `search_text` serves the
+        `LIKE '%word%'` this becomes (see migration 0002).
+        """
+        queryset = self
+        for word in search_words(query):
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def rebuild_search_text(self, batch_size=2000):
+        """Recompute `search_text` for these members in batches (bulk, no history, no signals)."""
+        members = self.select_related("locality").prefetch_related("competences").order_by("pk")
+        changed = []
+        for member in members.iterator(chunk_size=batch_size):
+            text = member.build_search_text()
+            if text != member.search_text:
+                member.search_text = text
+                changed.append(member)
+            if len(changed) >= batch_size:
+                Member.objects.bulk_update(changed, ["search_text"])
+                changed = []
+        if changed:
+            Member.objects.bulk_update(changed, ["search_text"])
+
+
+class Member(Bilingual, models.Model):
+    class Category(models.TextChoices):
+        RD = "rd", _("R&D entity")
+        PUBLIC_AUTHORITY = "public-authority", _("public authority")
+        CATALYZER = "catalyzer", _("catalyzer")
+        ENTERPRISE = "enterprise", _("enterprise")
+
+    class Size(models.TextChoices):
+        # EU SME classes (Commission Recommendation 2003/361/EC), by head count.
+        MICRO = "micro", _("micro (under 10 employees)")
+        SMALL = "small", _("small (10–49 employees)")
+        MEDIUM = "medium", _("medium (50–249 employees)")
+        LARGE = "large", _("large (250 employees or more)")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "The address of the public profile. Made from the name once; it does not change with it."
+        ),
+    )
+    name_key = models.CharField(max_length=200, editable=False)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    fiscal_code = models.CharField(
+        _("fiscal code (CUI)"),
+        max_length=12,
+        blank=True,
+        validators=[validate_fiscal_code],
+        help_text=_("Romanian CUI/CIF; “RO” and spaces are accepted and removed."),
+    )
+    short_description_ro = models.CharField(_("short description (Romanian)"), max_length=300, blank=True)
+    short_description_en = models.CharField(_("short description (English)"), max_length=300, blank=True)
+    description_ro = models.TextField(_("description (Romanian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to=logo_upload_to, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True, validators=[validate_web_url])
+    email = models.EmailField(
+        _("public e-mail"),
+        blank=True,
+        help_text=_("The organisation's public address, shown on the profile."),
+    )
+    phone = models.CharField(_("public phone"), max_length=30, blank=True)
+    address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, blank=True, validators=[validate_postal_code]
+    )
+    locality = models.ForeignKey(
+        Locality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("locality"),
+    )
+    founded = models.PositiveSmallIntegerField(
+        _("year founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
+    competences = models.ManyToManyField(
+        Competence, blank=True, related_name="members", verbose_name=_("competences")
+    )
+    offers_subcontracting = models.BooleanField(_("offers subcontracting"), default=False)
+    seeks_partners = models.BooleanField(_("seeks project partners"), default=False)
+    member_since = models.DateField(_("member since"), null=True, blank=True)
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Only published members appear on the public site.")
+    )
+    verified_on = models.DateField(
+        _("data verified on"), null=True, blank=True, help_text=_("When the member last confirmed its data.")
+    )
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        help_text=_("Generated for benchmarks, not a real member."),
+    )
+    # Folded name, descriptions, competences and locality: what search looks in (see text.fold).
+    search_text = models.TextField(editable=False, blank=True, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[competences], excluded_fields=["search_text", "name_key"])
+
+    class Meta:
+        ordering = ["name_key"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="members_member_name_ci_uniq"),
+            # Case-, space- and accent-insensitive: "Ştiinţa SRL" and "stiinta  srl" are one member.
+            models.UniqueConstraint(fields=["name_key"], name="members_member_name_key_uniq"),
+            models.UniqueConstraint(
+                fields=["fiscal_code"], condition=~Q(fiscal_code=""), name="members_member_fiscal_code_uniq"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=["rd", "public-authority", "catalyzer", "enterprise"]),
+                name="members_member_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(size__in=["", "micro", "small", "medium", "large"]),
+                name="members_member_size_valid",
+            ),
+        ]
+        indexes = [
+            # The directory's default listing: published members in name order.
+            models.Index(fields=["is_published", "name_key"], name="members_pub_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fiscal_code = normalize_fiscal_code(self.fiscal_code)
+        self.name = " ".join(self.name.split())
+        self.name_key = name_key(self.name)
+        if not self.slug:
+            self.slug = unique_slug(Member, self.name)
+        if self.pk:
+            self.search_text = self.build_search_text()
+        else:
+            self.search_text = self.build_search_text(with_relations=False)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:profile", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.fiscal_code = normalize_fiscal_code(self.fiscal_code)
+        if self.name:
+            clash = Member.objects.filter(name_key=name_key(self.name)).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"name": _("Another member already has this name.")})
+
+    @property
+    def short_description(self):
+        return self.localized("short_description")
+
+    @property
+    def description(self):
+        return self.localized("description")
+
+    def build_search_text(self, with_relations=True):
+        """The folded text search looks in. Reads competences and locality (queries)."""
+        parts = [
+            self.name,
+            self.short_description_ro,
+            self.short_description_en,
+            self.description_ro,
+            self.description_en,
+        ]
+        if self.locality_id:
+            locality = self.locality
+            parts += [locality.name, locality.county]
+        if with_relations and self.pk:
+            for competence in self.competences.all():
+                parts += [competence.name_ro, competence.name_en]
+        return fold(" ".join(p for p in parts if p))
+
+    def refresh_search_text(self):
+        """Recompute and store `search_text` without touching `updated_at` or history."""
+        Member.objects.filter(pk=self.pk).update(search_text=self.build_search_text())
+
+
+class ContactPersonQuerySet(models.QuerySet):
+    def public(self):
+        """Contact persons who consented to be shown publicly, with the consent recorded."""
+        return self.filter(public_consent=True, consent_given_at__isnull=False).exclude(consent_method="")
+
+
+class ContactPerson(models.Model):
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("member")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    public_consent = models.BooleanField(
+        _("consents to be shown publicly"),
+        default=False,
+        help_text=_("Private by default. Shown publicly only with consent recorded (when and how)."),
+    )
+    consent_given_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+    consent_method = models.CharField(
+        _("how consent was given"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: signed form of 12 March 2026, e-mail to the cluster office."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ContactPersonQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["member", "name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        constraints = [
+            # Consent without a record of when and how is not consent.
+            models.CheckConstraint(
+                condition=Q(public_consent=False)
+                | (Q(consent_given_at__isnull=False) & ~Q(consent_method="")),
+                name="members_contact_consent_recorded",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.public_consent:
+            errors = {}
+            if not self.consent_given_at:
+                errors["consent_given_at"] = _("Record when consent was given.")
+            if not self.consent_method:
+                errors["consent_method"] = _("Record how consent was given.")
+            if errors:
+                raise ValidationError(errors)
+
+    @property
+    def is_public(self):
+        return bool(self.public_consent and self.consent_given_at and self.consent_method)
+
+    def withdraw_consent(self):
+        self.public_consent = False
+        self.consent_given_at = None
+        self.consent_method = ""
+        self.save()

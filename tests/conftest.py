@@ -1,0 +1,75 @@
+"""Shared fixtures: people (anonymous visitor, the cluster manager, staff without rights) and
+member data made with model-bakery on top of the shipped taxonomy and gazetteer."""
+
+import itertools
+
+import pytest
+from django.contrib.auth.models import Permission
+from model_bakery import baker
+
+from members.models import Competence, Locality, Member
+
+_names = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded and generated files go to a temporary folder, never into the repository."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def manager(django_user_model):
+    """The cluster manager: a superuser."""
+    return django_user_model.objects.create_superuser("manager", "manager@example.ro", "a-long-password-123")
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def staff_without_rights(django_user_model):
+    return django_user_model.objects.create_user("intern", password="a-long-password-123", is_staff=True)
+
+
+@pytest.fixture
+def staff_viewer(django_user_model):
+    """Staff who may only look at members."""
+    user = django_user_model.objects.create_user("viewer", password="a-long-password-123", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_member"))
+    return user
+
+
+@pytest.fixture
+def make_member(db):
+    """Create a member; published by default, with a unique fictional name."""
+
+    def make(**fields):
+        fields.setdefault("name", f"Membru de test {next(_names)} SRL")
+        fields.setdefault("category", Member.Category.ENTERPRISE)
+        fields.setdefault("is_published", True)
+        competences = fields.pop("competences", [])
+        member = baker.make(Member, fiscal_code=fields.pop("fiscal_code", ""), **fields)
+        if competences:
+            member.competences.set(competences)
+        return member
+
+    return make
+
+
+@pytest.fixture
+def competences(db):
+    """The shipped taxonomy (loaded by a data migration)."""
+    return list(Competence.objects.order_by("slug"))
+
+
+@pytest.fixture
+def localities(db):
+    return list(Locality.objects.order_by("slug"))

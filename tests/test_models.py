@@ -1,0 +1,127 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from members.models import ContactPerson, Member, normalize_fiscal_code, validate_fiscal_code
+
+
+@pytest.mark.parametrize(
+    "code", ["18547290", "14399840", "6859662", "RO18547290", "ro 1854 7290", " RO 4221306 "]
+)
+def test_a_valid_fiscal_code_is_accepted_with_or_without_ro_prefix_and_spaces(code):
+    validate_fiscal_code(code)
+
+
+@pytest.mark.parametrize("code", ["18547291", "14399841", "6859663"])
+def test_a_fiscal_code_with_a_wrong_check_digit_is_refused(code):
+    with pytest.raises(ValidationError) as error:
+        validate_fiscal_code(code)
+    assert error.value.code == "fiscal_code_check_digit"
+
+
+@pytest.mark.parametrize("code", ["", "RO", "1", "12345678901", "ABC123", "12-34", "１８５４７２９０"])
+def test_garbage_is_not_a_fiscal_code(code):
+    with pytest.raises(ValidationError) as error:
+        validate_fiscal_code(code)
+    assert error.value.code == "fiscal_code_format"
+
+
+def test_fiscal_code_is_stored_as_digits_only(make_member):
+    member = make_member(fiscal_code="RO 1854 7290")
+    member.refresh_from_db()
+    assert member.fiscal_code == "18547290"
+    assert normalize_fiscal_code("ro18547290") == "18547290"
+
+
+def test_two_members_cannot_share_a_fiscal_code(make_member):
+    make_member(fiscal_code="18547290")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_member(fiscal_code="RO18547290")
+
+
+def test_many_members_may_have_no_fiscal_code(make_member):
+    make_member(fiscal_code="")
+    make_member(fiscal_code="")
+    assert Member.objects.filter(fiscal_code="").count() == 2
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://files.example.ro/", "data:text/html,hi"])
+def test_a_website_must_be_http_or_https(make_member, url):
+    member = make_member(website=url)
+    with pytest.raises(ValidationError) as error:
+        member.full_clean()
+    assert "website" in error.value.message_dict
+
+
+def test_an_https_website_is_accepted(make_member):
+    member = make_member(website="https://robotica.example.ro/")
+    member.full_clean()
+
+
+def test_slug_comes_from_the_name_without_diacritics(make_member):
+    member = make_member(name="Științe Tehnice Ţării SRL")
+    assert member.slug == "stiinte-tehnice-tarii-srl"
+
+
+def test_slug_does_not_change_when_the_name_changes(make_member):
+    member = make_member(name="Mecatronica Veche SRL")
+    member.name = "Mecatronica Nouă SRL"
+    member.save()
+    member.refresh_from_db()
+    assert member.slug == "mecatronica-veche-srl"
+
+
+def test_slugs_stay_unique_for_names_that_fold_alike(make_member):
+    first = make_member(name="Robo-Tech SRL")
+    second = make_member(name="Robo Tech S.R.L.")
+    assert first.slug != second.slug
+
+
+def test_names_differing_only_in_case_accents_or_spaces_are_one_member(make_member):
+    make_member(name="Știința Aplicată SRL")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_member(name="stiinta  aplicata srl")
+
+
+def test_the_model_form_explains_a_duplicate_name(make_member):
+    make_member(name="Știința Aplicată SRL")
+    duplicate = Member(name="ŞTIINŢA aplicată SRL", category="enterprise")
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "name" in error.value.message_dict
+
+
+def test_an_unknown_category_is_refused_by_the_database(make_member):
+    member = make_member()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(category="spaceship")
+
+
+def test_contact_persons_are_private_by_default(make_member):
+    contact = ContactPerson.objects.create(member=make_member(), name="Ioana Popescu")
+    assert contact.is_public is False
+    assert not ContactPerson.objects.public().exists()
+
+
+def test_consent_without_when_and_how_is_refused(make_member):
+    member = make_member()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContactPerson.objects.create(member=member, name="Ioana Popescu", public_consent=True)
+    contact = ContactPerson(member=member, name="Ioana Popescu", public_consent=True)
+    with pytest.raises(ValidationError) as error:
+        contact.full_clean()
+    assert {"consent_given_at", "consent_method"} <= set(error.value.message_dict)
+
+
+def test_search_text_includes_competences_and_locality(make_member, competences, localities):
+    member = make_member(name="Alfa SRL", locality=localities[0], competences=competences[:2])
+    member.refresh_from_db()
+    assert competences[0].name_en.lower() in member.search_text
+    assert localities[0].county.lower().replace("ș", "s").replace("ă", "a") in member.search_text
+
+
+def test_renaming_a_competence_updates_the_search_text_of_its_members(make_member, competences):
+    member = make_member(competences=[competences[0]])
+    competences[0].name_en = "Quantum widget polishing"
+    competences[0].save()
+    assert Member.objects.search("quantum widget").get() == member
