@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Turns "database unreachable" raised by a view into a 503 with Retry-After, not a 500.
+    "mechatrec.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -178,6 +180,11 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Behind the documented nginx the TCP peer is the proxy; the client's address is the entry the
+# trusted proxies appended to X-Forwarded-For (see mechatrec/security.py).
+AXES_CLIENT_IP_CALLABLE = "mechatrec.security.client_ip"
+# Lockout and login events are logged, but never with who or from where (GDPR).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ro"
@@ -220,10 +227,25 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# How many reverse proxies append to X-Forwarded-For in front of gunicorn (nginx alone: 1).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more.")
+if BEHIND_PROXY:
     # Only trust X-Forwarded-Proto from the documented reverse proxy.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe /healthz over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Preloading HSTS binds the whole registrable domain (mechatrec.ro), which is the cluster's
+# decision, not this application's: keep it opt-in and do not let `check --deploy` nag about it.
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Staff sessions end after SESSION_COOKIE_AGE seconds, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# No page script reads the CSRF cookie (forms carry the token), so hide it from scripts too.
+CSRF_COOKIE_HTTPONLY = True
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -240,19 +262,26 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# Everything goes to standard error (gunicorn/systemd collect it). Named loggers only set their
+# level and propagate to the root handler. No personal data is logged: axes masks usernames and
+# addresses (AXES_SENSITIVE_PARAMETERS); gunicorn's access log omits client addresses.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        "members": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        "axes": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "members": {"handlers": [], "level": LOG_LEVEL},
+        "mechatrec": {"handlers": [], "level": LOG_LEVEL},
+        "axes": {"handlers": [], "level": LOG_LEVEL},
     },
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 SITE_NAME = "MECHATREC"
+# Where people write to have their data corrected or removed (shown on the privacy page).
+PRIVACY_EMAIL = env_str("PRIVACY_EMAIL", "privacy@mechatrec.example")
 SITE_MOTTO = _("Mechatronics for the future!")
