@@ -185,6 +185,10 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_CLIENT_IP_CALLABLE = "mechatrec.security.client_ip"
 # Lockout and login events are logged, but never with who or from where (GDPR).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
+# Data minimisation: keep failed attempts (needed for the lockout), not a register of who logged
+# in from where; the masked log line records that a login happened.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ro"
