@@ -282,6 +282,9 @@ LOGGING = {
         "members": {"handlers": [], "level": LOG_LEVEL},
         "mechatrec": {"handlers": [], "level": LOG_LEVEL},
         "axes": {"handlers": [], "level": LOG_LEVEL},
+        # Scanners send random Host headers all day; the 400 answers them, a traceback per
+        # request would bury real errors.
+        "django.security.DisallowedHost": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
 

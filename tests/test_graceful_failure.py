@@ -100,3 +100,16 @@ def test_the_404_page_speaks_romanian_under_ro(client, db):
     assert response.status_code == 404
     text = response.content.decode()
     assert '<html lang="ro">' in text and 'class="site-header"' in text
+
+
+@pytest.mark.postgres
+def test_postgresql_cuts_off_any_query_after_the_statement_timeout(db, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "10s"
+        # Shorten it for this transaction only, and watch a slow query being cancelled.
+        cursor.execute("SET LOCAL statement_timeout = 100")
+        with pytest.raises(OperationalError, match="statement timeout"):
+            cursor.execute("SELECT pg_sleep(2)")
