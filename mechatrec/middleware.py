@@ -34,7 +34,8 @@ class DatabaseUnavailableMiddleware:
     """Answer 503 + Retry-After instead of a 500 when a view cannot reach the database.
 
     PostgreSQL's connect_timeout (DB_CONNECT_TIMEOUT, 3 s) bounds how long a worker waits before
-    the OperationalError arrives here.
+    the OperationalError arrives here. A query cancelled by the statement timeout is an
+    OperationalError too: an overloaded database also earns "try again shortly", not a 500.
     """
 
     def __init__(self, get_response):

@@ -103,6 +103,30 @@ def test_the_404_page_speaks_romanian_under_ro(client, db):
 
 
 @pytest.mark.postgres
+def test_a_database_that_accepts_but_never_answers_gives_503_after_the_connect_timeout(
+    client, django_db_blocker, monkeypatch, settings
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    # A server that completes the TCP handshake (listen backlog) and then says nothing: the
+    # "hung database" case, where only connect_timeout stops the worker from waiting forever.
+    with socket.socket() as silent_server:
+        silent_server.bind(("127.0.0.1", 0))
+        silent_server.listen(8)
+        monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
+        monkeypatch.setitem(connection.settings_dict, "PORT", str(silent_server.getsockname()[1]))
+        with django_db_blocker.unblock():
+            connection.close()
+            started = time.monotonic()
+            response = client.get(reverse("members:profile", kwargs={"slug": "any-member"}))
+            elapsed = time.monotonic() - started
+            connection.close()
+    timeout = settings.DATABASES["default"]["OPTIONS"]["connect_timeout"]
+    assert response.status_code == 503
+    assert timeout - 0.5 < elapsed < timeout + 1.5
+
+
+@pytest.mark.postgres
 def test_postgresql_cuts_off_any_query_after_the_statement_timeout(db, settings):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
