@@ -32,10 +32,24 @@ def _login_records(model, usernames):
     return model.objects.filter(query)
 
 
+def _json_text(text):
+    # LogEntry.change_message is JSON: non-ASCII letters (ş, ţ) are stored as \u escapes.
+    return json.dumps(text)[1:-1]
+
+
+def _admin_log_entries(contact_ids, texts):
+    """Change-log entries about these contacts, or naming any of `texts` (names, the address)."""
+    query = Q(content_type__model="contactperson", object_id__in=[str(pk) for pk in contact_ids])
+    for text in texts:
+        query |= Q(object_repr__contains=text) | Q(change_message__contains=_json_text(text))
+    return LogEntry.objects.filter(query)
+
+
 def export_person(email):
     """A JSON-ready dict of every row that holds `email` or belongs to the person behind it."""
     contacts = ContactPerson.objects.filter(email__iexact=email)
     contact_ids = list(contacts.values_list("pk", flat=True))
+    names = set(contacts.values_list("name", flat=True))
     usernames = _usernames(email)
     return {
         "email": email,
@@ -59,6 +73,11 @@ def export_person(email):
         "login_records": {
             model._meta.model_name: list(_login_records(model, usernames).values()) for model in LOGIN_RECORDS
         },
+        "admin_log_mentions": list(
+            _admin_log_entries(contact_ids, names | {email}).values(
+                "action_time", "object_repr", "change_message"
+            )
+        ),
     }
 
 
@@ -92,18 +111,11 @@ def erase_person(email):
 
 def _scrub_admin_log(contact_ids, texts):
     """Replace names and the address in the admin's change log, which keeps them as text."""
-    entries = LogEntry.objects.filter(
-        Q(content_type__model="contactperson", object_id__in=[str(pk) for pk in contact_ids])
-        | Q(object_repr__in=texts)
-    )
-    for text in texts:
-        # change_message is JSON: non-ASCII letters (ş, ţ) are stored as \u escapes.
-        entries = entries | LogEntry.objects.filter(change_message__contains=json.dumps(text)[1:-1])
     scrubbed = 0
-    for entry in entries.distinct():
+    for entry in _admin_log_entries(contact_ids, texts):
         for text in texts:
             entry.object_repr = entry.object_repr.replace(text, ERASED)
-            entry.change_message = entry.change_message.replace(json.dumps(text)[1:-1], ERASED)
+            entry.change_message = entry.change_message.replace(_json_text(text), ERASED)
         entry.save(update_fields=["object_repr", "change_message"])
         scrubbed += 1
     return scrubbed

@@ -27,6 +27,18 @@ def add_contact(member, name="Ana Popescu", email=EMAIL, **fields):
     return ContactPerson.objects.create(member=member, name=name, email=email, role="CTO", **fields)
 
 
+def log_contact_added(user, member, name="Ana Popescu"):
+    """The admin's change-log entry for adding a contact through the member's page."""
+    return LogEntry.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(member),
+        object_id=str(member.pk),
+        object_repr=member.name,
+        action_flag=ADDITION,
+        change_message=json.dumps([{"added": {"name": "contact person", "object": name}}]),
+    )
+
+
 def test_a_contact_without_consent_is_not_shown_on_the_profile(client, make_member):
     member = make_member()
     add_contact(member)
@@ -61,6 +73,7 @@ def test_export_person_lists_everything_held_about_the_address(make_member, mana
     manager.email = EMAIL
     manager.save()
     AccessAttempt.objects.create(username="manager", ip_address="198.51.100.1", failures_since_start=2)
+    log_contact_added(manager, member)
 
     call_command("export_person", EMAIL)
     exported = json.loads(capsys.readouterr().out)
@@ -71,6 +84,7 @@ def test_export_person_lists_everything_held_about_the_address(make_member, mana
     assert exported["member_history_with_this_email"]
     assert [u["username"] for u in exported["users"]] == ["manager"]
     assert len(exported["login_records"]["accessattempt"]) == 1
+    assert [entry["object_repr"] for entry in exported["admin_log_mentions"]] == [member.name]
 
 
 def text_rows_containing(needle):
@@ -90,14 +104,7 @@ def test_erase_person_leaves_no_trace_of_the_address_or_the_name_in_any_table(ma
     contact.email = EMAIL.upper()  # a later edit: history keeps both spellings
     contact.save()
     add_contact(make_member(), name="Ion Ionescu", email="ion@example.ro")  # someone else
-    LogEntry.objects.create(
-        user=manager,
-        content_type=ContentType.objects.get_for_model(member),
-        object_id=str(member.pk),
-        object_repr=member.name,
-        action_flag=ADDITION,
-        change_message=json.dumps([{"added": {"name": "contact person", "object": "Ana Popescu"}}]),
-    )
+    log_contact_added(manager, member)
     AccessAttempt.objects.create(username=EMAIL, ip_address="198.51.100.1", failures_since_start=1)
     assert text_rows_containing(EMAIL)
 
@@ -108,6 +115,15 @@ def test_erase_person_leaves_no_trace_of_the_address_or_the_name_in_any_table(ma
     assert text_rows_containing(EMAIL) == []
     assert text_rows_containing("Ana Popescu") == []
     assert ContactPerson.objects.filter(name="Ion Ionescu").exists()
+
+
+def test_a_dry_run_reports_the_counts_and_keeps_everything(make_member, capsys):
+    add_contact(make_member(email=EMAIL))
+    call_command("erase_person", EMAIL, "--dry-run")
+    report = capsys.readouterr().out
+    assert "1 contact persons" in report and "nothing was" in report
+    assert ContactPerson.objects.filter(email=EMAIL).exists()
+    assert text_rows_containing(EMAIL)
 
 
 def test_erasing_twice_finds_nothing_the_second_time(make_member, capsys):
