@@ -139,7 +139,7 @@ def export_json(request):
     queryset, rows = _export_rows(request)
 
     def chunks():
-        yield '{"count": %d, "results": [' % queryset.count()
+        yield f'{{"count": {queryset.count()}, "results": ['
         for index, row in enumerate(rows):
             yield ("," if index else "") + json.dumps(row, ensure_ascii=False)
         yield "]}"
