@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from members.models import Competence, Locality, Member
+from tests.test_profile import png
 
 URL = "members:directory"
 
@@ -443,3 +444,16 @@ def test_the_directory_needs_at_most_ten_queries_whatever_the_filters(
     # page competences, and one GROUP BY each for category, competence, place, size and the flags.
     with django_assert_max_num_queries(10):
         get(client, **params)
+
+
+def test_logos_in_cards_add_no_queries_once_their_thumbnails_exist(
+    client, make_member, competences, django_assert_max_num_queries
+):
+    for i in range(30):
+        make_member(logo=png(120 + i, 60), competences=competences[i % 5 : i % 5 + 3])
+    html = get(client).content.decode()  # makes the thumbnails (and records them in sorl's store)
+    assert 'width="96" height="48"' in html  # fitted in the 96 px box, proportions kept
+    # As in the budget above; sorl-thumbnail then reads its cache, not the database.
+    with django_assert_max_num_queries(10):
+        response = get(client)
+    assert response.content.decode().count("<img ") == 24
