@@ -221,10 +221,6 @@ class MemberFilter(django_filters.FilterSet):
         return self.value("sort") or DEFAULT_SORT
 
     @property
-    def is_filtered(self):
-        return any(self.value(name) for name in self.filters if name != "sort")
-
-    @property
     def problems(self):
         """Messages for the visitor about input that was ignored (shown above the results)."""
         messages = [
