@@ -152,6 +152,9 @@ class MemberAdminForm(forms.ModelForm):
         model = Member
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
         formfield_callback = https_by_default
+        # A plain file field: `clean_logo` checks size before decoding and explains each refusal,
+        # where Django's ImageField would decode first and say only "Upload a valid image".
+        field_classes = {"logo": forms.FileField}
         # 30+ competences: plain checkboxes work without JavaScript and with a keyboard.
         widgets = {"competences": forms.CheckboxSelectMultiple}
 
