@@ -8,7 +8,7 @@ import tablib
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -131,7 +131,12 @@ class MemberAdminForm(forms.ModelForm):
         return cleaned_data
 
     def _refuse_if_changed_since(self, opened_at):
-        member = Member.objects.filter(pk=self.instance.pk).first()
+        members = Member.objects.filter(pk=self.instance.pk)
+        if transaction.get_connection().in_atomic_block:
+            # The admin saves inside a transaction: lock the row so two saves landing at the same
+            # moment are checked one after the other (PostgreSQL; SQLite locks the whole file).
+            members = members.select_for_update()
+        member = members.first()
         if member is None or member.updated_at.isoformat() == opened_at:
             return
         latest = member.history.select_related("history_user").first()
@@ -366,6 +371,7 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
                     "file_name": upload.name,
                     "content": base64.b64encode(content).decode(),
                     "digest": hashlib.sha256(content).hexdigest(),
+                    "fingerprint": preview.fingerprint(),
                 }
                 return self._render_preview(request, context, preview)
         status = 400 if form.errors else 200
@@ -387,8 +393,13 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
             return HttpResponseRedirect(reverse("admin:members_member_import"))
         content = base64.b64decode(pending["content"])
         try:
-            preview, batch = importing.import_file(content, pending["file_name"], request.user)
+            preview, batch = importing.import_file(
+                content, pending["file_name"], request.user, expected_fingerprint=pending["fingerprint"]
+            )
         except importing.ImportRefused as refused:
+            pending["fingerprint"] = refused.preview.fingerprint()
+            request.session[PENDING_IMPORT] = pending
+            self.message_user(request, str(refused), messages.ERROR)
             return self._render_preview(request, context, refused.preview, status=409)
         del request.session[PENDING_IMPORT]
         message = gettext("Import #%(batch)d done: %(summary)s.") % {
@@ -488,6 +499,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the batch is what links an import to its history rows: keep it
 
     def has_revert_permission(self, request):
         return request.user.has_perms(["members.change_member", "members.delete_member"])

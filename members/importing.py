@@ -13,6 +13,7 @@ formats and admin flow are still used for the export (see `members.admin`).
 
 import csv
 import datetime
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -76,10 +77,10 @@ class ImportFileError(Exception):
 
 
 class ImportRefused(Exception):
-    """A commit was asked for a file whose preview has errors: nothing was imported."""
+    """Nothing was imported: the file has errors, or the data changed since the preview."""
 
-    def __init__(self, preview):
-        super().__init__(_("The file has errors; nothing was imported."))
+    def __init__(self, preview, message=None):
+        super().__init__(message or _("The file has errors; nothing was imported."))
         self.preview = preview
 
 
@@ -136,6 +137,11 @@ class Preview:
     @property
     def has_errors(self):
         return any(row.errors for row in self.rows)
+
+    def fingerprint(self):
+        """Identifies what this preview would do; the confirmation must match what was shown."""
+        shown = [(r.number, r.status, [(c.column, c.old, c.new) for c in r.changes]) for r in self.rows]
+        return hashlib.sha256(repr(shown).encode()).hexdigest()
 
     def summary(self):
         counts = self.counts
@@ -481,17 +487,22 @@ def _new_value(row, column):
 # --- Commit and revert ------------------------------------------------------------------------
 
 
-def import_file(content, file_name, user):
+def import_file(content, file_name, user, expected_fingerprint=None):
     """Import the file in one transaction and return (preview, batch).
 
     The preview is computed again inside the transaction, so what is written matches the data
-    as it is now, not as it was when the manager looked at the dry run. Any error: nothing is
-    written and ImportRefused carries the preview.
+    as it is now. With `expected_fingerprint` (the preview the manager confirmed), a file whose
+    effect changed meanwhile (someone edited a member) is refused rather than applied unseen.
+    Refused: nothing is written and ImportRefused carries the new preview.
     """
     with transaction.atomic():
         preview = preview_file(content, file_name)
         if preview.has_errors:
             raise ImportRefused(preview)
+        if expected_fingerprint and preview.fingerprint() != expected_fingerprint:
+            raise ImportRefused(
+                preview, _("The members changed since the preview; check this new preview and confirm again.")
+            )
         batch = ImportBatch.objects.create(
             user=user,
             file_name=file_name[:255],

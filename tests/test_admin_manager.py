@@ -88,6 +88,26 @@ def test_the_import_page_previews_then_imports_on_confirmation(manager_client, m
     ) == {manager.pk}
 
 
+def test_a_confirmation_is_refused_when_the_members_changed_since_the_preview(manager_client, make_member):
+    member = make_member(name="Robotica Veche SRL", fiscal_code="14235708", phone="021 000")
+    upload(manager_client, messy_csv(without_bad_row=True))
+    member.phone = "021 555"  # a colleague edits the member while the manager reads the preview
+    member.save()
+    response = manager_client.post(
+        reverse("admin:members_member_import"), {"_confirm": "1", "digest": _last_digest(manager_client)}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "The members changed since the preview" in page
+    assert "<del>021 555</del>" in page
+    assert ImportBatch.objects.count() == 0
+    response = manager_client.post(
+        reverse("admin:members_member_import"), {"_confirm": "1", "digest": _last_digest(manager_client)}
+    )
+    assert response.status_code == 302  # confirming the new preview imports it
+    assert ImportBatch.objects.count() == 1
+
+
 def test_the_import_page_shows_errors_and_offers_no_confirmation(manager_client):
     response = upload(manager_client, messy_csv())
     page = response.content.decode()

@@ -1,8 +1,10 @@
 """Logo uploads: every kind of bad file is refused with a clear message; good ones are re-encoded."""
 
 import io
+import re
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -127,3 +129,14 @@ def test_the_admin_stores_a_re_encoded_logo_under_a_generated_name_and_shows_a_p
         assert dict(Image.open(stored).getexif()) == {}
     page = manager_client.get(reverse("admin:members_member_change", args=[member.pk])).content.decode()
     assert '<img src="/media/cache/' in page
+
+
+def test_admin_thumbnails_fit_inside_the_box_without_distortion_and_keep_transparency(manager_client):
+    wide = image_bytes("PNG", size=(200, 100), mode="RGBA", color=(0, 0, 0, 0))
+    data = member_form_data("Lat SRL", upload(wide, "wide.png"))
+    assert manager_client.post(reverse("admin:members_member_add"), data).status_code == 302
+    page = manager_client.get(reverse("admin:members_member_changelist")).content.decode()
+    match = re.search(r'<img src="/media/(cache/[^"]+)" width="(\d+)" height="(\d+)"', page)
+    assert (match[2], match[3]) == ("48", "24")
+    thumbnail = Image.open(settings.MEDIA_ROOT / match[1])
+    assert thumbnail.mode == "RGBA" and thumbnail.getpixel((0, 0))[3] == 0
