@@ -252,6 +252,26 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
         ),
     ]
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history fills the revert form from the old version's fields but the *current*
+        # competences; remember the version so get_form can offer its competences too.
+        request.member_version = Member.history.filter(id=object_id, history_id=version_id).first()
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        version = getattr(request, "member_version", None)
+        if version is None:
+            return form
+        competence_ids = [row.competence_id for row in version.competences.all()]
+
+        class RevertForm(form):
+            def __init__(self, *args, **form_kwargs):
+                form_kwargs["initial"] = {**form_kwargs.get("initial", {}), "competences": competence_ids}
+                super().__init__(*args, **form_kwargs)
+
+        return RevertForm
+
     def has_export_permission(self, request):
         # django-import-export lets any staff user export unless told otherwise: only those who
         # may see members may export them (contacts included).

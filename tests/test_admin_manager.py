@@ -212,6 +212,18 @@ def test_an_admin_edit_is_in_the_history_with_the_user_and_the_changed_fields(
     assert re.search(r"phone:</strong>\s*021 111\s*&nbsp;&rarr;&nbsp;&nbsp;021 222", history_page)
 
 
+def test_a_contact_person_added_in_the_member_form_is_in_its_history_with_the_user(
+    manager_client, manager, make_member
+):
+    member = make_member()
+    url = reverse("admin:members_member_change", args=[member.pk])
+    data = change_form_data(manager_client.get(url))
+    data.update({"contacts-TOTAL_FORMS": "1", "contacts-0-name": "Ana Pop", "contacts-0-role": "CEO"})
+    assert manager_client.post(url, data).status_code == 302
+    record = ContactPerson.history.get()
+    assert (record.name, record.history_type, record.history_user) == ("Ana Pop", "+", manager)
+
+
 def test_bulk_actions_are_in_the_history_with_the_user(manager_client, manager, make_member):
     member = make_member(is_published=False)
     manager_client.post(reverse(CHANGELIST), {"action": "publish", "_selected_action": [member.pk]})
@@ -225,17 +237,23 @@ def test_bulk_actions_are_in_the_history_with_the_user(manager_client, manager, 
     assert member.verified_on == timezone.localdate()
 
 
-def test_the_manager_reverts_a_member_to_an_earlier_version(manager_client, manager, make_member):
-    member = make_member(name="Original SRL", short_description_en="The original text")
+def test_the_manager_reverts_a_member_to_an_earlier_version(
+    manager_client, manager, make_member, competences
+):
+    member = make_member(
+        name="Original SRL", short_description_en="The original text", competences=competences[:1]
+    )
     first_version = member.history.first()
     member.name, member.short_description_en = "Renamed SRL", "A mistaken text"
     member.save()
+    member.competences.set(competences[1:3])
     url = reverse("admin:members_member_simple_history", args=[member.pk, first_version.history_id])
     data = change_form_data(manager_client.get(url))
     assert data["name"] == "Original SRL"
     assert manager_client.post(url, data).status_code == 302
     member.refresh_from_db()
     assert (member.name, member.short_description_en) == ("Original SRL", "The original text")
+    assert list(member.competences.all()) == competences[:1]
     assert member.history.first().history_user == manager
 
 
