@@ -26,8 +26,14 @@ def test_admin_login_escapes_the_next_parameter(client, db, payload):
 
 
 @pytest.mark.parametrize("payload", VECTORS)
-def test_profile_and_privacy_pages_escape_any_query_parameter(client, make_member, payload):
-    for url in (make_member().get_absolute_url(), reverse("members:privacy")):
+def test_public_pages_escape_any_query_parameter(client, make_member, payload):
+    public_pages = [
+        reverse("members:home"),
+        reverse("members:directory"),
+        make_member().get_absolute_url(),
+        reverse("members:privacy"),
+    ]
+    for url in public_pages:
         response = client.get(url, {"q": payload, "page": payload, "lang": payload})
         assert response.status_code == 200
         assert_not_live(payload, response.content.decode())

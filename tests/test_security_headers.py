@@ -23,6 +23,8 @@ def browser():
 
 def page_urls(member):
     return {
+        "home": reverse("members:home"),
+        "directory": reverse("members:directory"),
         "profile": member.get_absolute_url(),
         "privacy": reverse("members:privacy"),
         "not found": "/ro/members/no-such-member/",
@@ -31,7 +33,9 @@ def page_urls(member):
     }
 
 
-@pytest.mark.parametrize("page", ["profile", "privacy", "not found", "admin login", "health check"])
+@pytest.mark.parametrize(
+    "page", ["home", "directory", "profile", "privacy", "not found", "admin login", "health check"]
+)
 def test_every_page_type_carries_the_security_headers(production_security, browser, make_member, page):
     url = page_urls(make_member())[page]
     response = browser.get(url, secure=True)
