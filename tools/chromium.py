@@ -22,6 +22,11 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def playwright_launch_args():
+    """The flags for Playwright, which adds --headless itself unless asked for a visible browser."""
+    return [flag for flag in CHROMIUM_FLAGS if flag != "--headless"]
+
+
 def chromium_available():
     return CHROMIUM_PATH.is_file() and os.access(CHROMIUM_PATH, os.X_OK)
 

@@ -12,7 +12,7 @@ from django.db import connections
 from playwright.sync_api import expect
 
 from tests.quality import require
-from tools.chromium import CHROMIUM_FLAGS, CHROMIUM_PATH, chromium_available
+from tools.chromium import CHROMIUM_PATH, chromium_available, playwright_launch_args
 
 # Playwright's sync API runs an event loop in the test thread; Django would then refuse ORM
 # calls made by the test itself ("You cannot call this from an async context").
@@ -63,7 +63,11 @@ def playwright(_serialized_test_databases, playwright):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM_PATH), "args": CHROMIUM_FLAGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM_PATH),
+        "args": playwright_launch_args(),
+    }
 
 
 @pytest.fixture(scope="session")
