@@ -87,9 +87,9 @@ def main():
             audited += 1
             misses = [key for key, target in TARGETS.items() if scores.get(key, 0) < target]
             below_target += bool(misses)
-            print(
-                f"{name:<10} " + "  ".join(f"{key} {scores.get(key, 0):>3}" for key in TARGETS) + f"  {path}"
-            )
+            figures = "  ".join(f"{key} {scores.get(key, 0):>3}" for key in TARGETS)
+            verdict = f"BELOW TARGET: {', '.join(misses)}" if misses else "ok"
+            print(f"{name:<10} {figures}  {verdict}  {path}")
             for line in failed:
                 print(f"{'':<11}- {line}")
     targets = ", ".join(f"{key} ≥ {target}" for key, target in TARGETS.items())

@@ -72,9 +72,10 @@ def production_environment(folder):
 
 
 def _manage(env, *args):
-    return subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=REPO, env=env, check=True, capture_output=True, text=True
-    ).stdout
+    result = subprocess.run([PYTHON, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr.strip()}")
+    return result.stdout
 
 
 def _free_port():
