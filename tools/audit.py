@@ -66,8 +66,15 @@ def _failed_audits(report):
         for ref in category["auditRefs"]:
             audit = report["audits"][ref["id"]]
             if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
-                failed.append(f"{category['title']}: {audit['title']}")
+                failed.append(f"{category['title']}: {audit['title']}{_where(audit)}")
     return failed
+
+
+def _where(audit):
+    """' at <selector>, …' for audits that point at elements (accessibility ones do)."""
+    items = (audit.get("details") or {}).get("items") or []
+    selectors = [item["node"]["selector"] for item in items if "selector" in item.get("node", {})]
+    return f" at {', '.join(selectors[:3])}" if selectors else ""
 
 
 def main():

@@ -6,5 +6,6 @@ from whitenoise import WhiteNoise
 
 from mechatrec.wsgi import application as django_application
 
-application = WhiteNoise(django_application)
+# autorefresh: logo thumbnails are generated on first request, after this process started.
+application = WhiteNoise(django_application, autorefresh=True)
 application.add_files(str(settings.MEDIA_ROOT), prefix=settings.MEDIA_URL)
