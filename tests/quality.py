@@ -34,6 +34,21 @@ def require(available, message):
     pytest.skip(message)
 
 
+# --- The pages every check covers ----------------------------------------------------------------
+
+
+def public_page_paths(member, competence):
+    """Every public page type, with the status a visitor gets, in one language."""
+    return {
+        "home": ("/", 200),
+        "directory": ("/members/", 200),
+        "directory, filtered": (f"/members/?category=enterprise&competence={competence.slug}", 200),
+        "directory, no result": ("/members/?q=nimicdegasit", 200),
+        "profile": (f"/members/{member.slug}/", 200),
+        "page not found": ("/members/no-such-member/", 404),
+    }
+
+
 # --- Accessibility ------------------------------------------------------------------------------
 
 _axe = Axe()

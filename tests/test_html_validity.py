@@ -6,28 +6,24 @@ when Java or `node_modules` is missing; in CI they fail instead.
 
 import pytest
 
-from tests.quality import assert_valid_html, html_validation_errors
+from tests.quality import assert_valid_html, html_validation_errors, public_page_paths
 
 
 @pytest.fixture
-def pages_in_both_languages(client, make_member, competences):
+def public_pages(client, make_member, competences):
     member = make_member(name="Tehnică Avansată SRL", competences=competences[:3])
+    make_member(name="Alt Membru SRL", competences=competences[2:4])
     pages = {}
     for language in ("ro", "en"):
-        pages[f"profile ({language})"] = client.get(f"/{language}/members/{member.slug}/")
-        pages[f"page not found ({language})"] = client.get(f"/{language}/members/no-such-member/")
+        for name, (path, status) in public_page_paths(member, competences[2]).items():
+            response = client.get(f"/{language}{path}")
+            assert response.status_code == status, f"{name} ({language}) answered {response.status_code}"
+            pages[f"{name} ({language})"] = response.content.decode()
     return pages
 
 
-def test_profile_and_error_pages_are_valid_html_in_both_languages(pages_in_both_languages):
-    statuses = {name: response.status_code for name, response in pages_in_both_languages.items()}
-    assert statuses == {
-        "profile (ro)": 200,
-        "page not found (ro)": 404,
-        "profile (en)": 200,
-        "page not found (en)": 404,
-    }
-    assert_valid_html({name: response.content.decode() for name, response in pages_in_both_languages.items()})
+def test_every_public_page_type_is_valid_html_in_both_languages(public_pages):
+    assert_valid_html(public_pages)
 
 
 def test_the_validator_reports_each_error_with_its_page_and_line():

@@ -21,10 +21,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 BROWSER_TESTS = os.path.dirname(__file__)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    for item in items:
-        if str(item.path).startswith(BROWSER_TESTS):
-            item.add_marker(pytest.mark.browser)
+    """Mark the browser tests and run them last, after pytest-django's own ordering.
+
+    They need committed data, so each ends by flushing the database; the reference data comes
+    back only for the next serialized_rollback test. Tests that set up data outside a test's
+    transaction (module fixtures, Hypothesis) must therefore run before them.
+    """
+    browser_tests = [item for item in items if str(item.path).startswith(BROWSER_TESTS)]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.browser)
+    items[:] = [item for item in items if item not in browser_tests] + browser_tests
 
 
 expect.set_options(timeout=5000)
