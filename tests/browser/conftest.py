@@ -21,17 +21,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 BROWSER_TESTS = os.path.dirname(__file__)
 
 
+def pytest_itemcollected(item):
+    # At collection, so that `-m browser` / `-m "not browser"` select on it.
+    if str(item.path).startswith(BROWSER_TESTS):
+        item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Mark the browser tests and run them last, after pytest-django's own ordering.
+    """Run the browser tests last, after pytest-django's own ordering.
 
     They need committed data, so each ends by flushing the database; the reference data comes
-    back only for the next serialized_rollback test. Tests that set up data outside a test's
-    transaction (module fixtures, Hypothesis) must therefore run before them.
+    back only for the next serialized_rollback test, not for the ordinary tests that expect it.
     """
-    browser_tests = [item for item in items if str(item.path).startswith(BROWSER_TESTS)]
-    for item in browser_tests:
-        item.add_marker(pytest.mark.browser)
+    browser_tests = [item for item in items if item.get_closest_marker("browser")]
     items[:] = [item for item in items if item not in browser_tests] + browser_tests
 
 
