@@ -120,7 +120,7 @@ def production_server(log=print):
         )
         base_url = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_answering(f"{base_url}/", server)
+            _wait_until_answering(f"{base_url}/static/css/site.css", server)
             log(f"Serving on {base_url} (gunicorn, DEBUG=False)")
             yield base_url, pages
         finally:
