@@ -56,6 +56,23 @@ audit: $(VENV)/.installed-dev messages node
 screenshots: $(VENV)/.installed-dev messages
 	$(PY) -m tools.screenshots
 
+## Production: gunicorn with the environment's settings (README, "Production"); DEBUG stays as set
+## there, so never True. Checks the deployment, migrates and collects static files first.
+serve: messages
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+## Database dump + media + manifest as one .tar.gz in BACKUP_DIR (var/backups by default).
+backup: $(VENV)/.installed
+	$(MANAGE) backup
+
+## Restore a backup into the (new, empty) database of DATABASE_URL: make restore FILE=path.tar.gz
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/mechatrec-....tar.gz"; exit 2; }
+	$(MANAGE) restore "$(FILE)"
+
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

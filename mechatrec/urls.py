@@ -3,9 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from .health import healthz
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Outside i18n_patterns: load balancers probe one fixed, unredirected address.
+    path("healthz", healthz, name="healthz"),
 ]
 urlpatterns += i18n_patterns(path("", include("members.urls")))
 
