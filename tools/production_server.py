@@ -117,6 +117,7 @@ def production_server(log=print):
             + ["--workers", "2", "--log-level", "warning"],
             cwd=REPO,
             env=env,
+            stdout=subprocess.DEVNULL,  # gunicorn.conf.py's access log; errors still show on stderr
         )
         base_url = f"http://127.0.0.1:{port}"
         try:
