@@ -142,6 +142,8 @@ def targets(args):
         "search + filter, page 3": f"/ro/members/?q={SEARCH_WORD}&category=enterprise&page=3",
         "profile": f"/ro/members/{profile}/",
         "CSV export, filtered": "/ro/members/export.csv" + (f"?{export}" if export else ""),
+        # The streaming target: the workers' memory must grow by less than 50 MB for every row.
+        "CSV export, all rows": "/ro/members/export.csv",
     }, competence_id
 
 
@@ -214,6 +216,16 @@ def cpu_seconds(pid):
     return total / CLOCK_TICKS
 
 
+def worker_memory_mb(pid):
+    """Resident memory of the largest worker: what a streamed export must not grow."""
+    sizes = [0]
+    for child in children(pid):
+        status = Path(f"/proc/{child}/status")
+        if status.exists() and (match := re.search(r"VmRSS:\s+(\d+) kB", status.read_text())):
+            sizes.append(int(match.group(1)) / 1024)
+    return max(sizes)
+
+
 def children(pid):
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
@@ -245,6 +257,7 @@ def latency(output, percentile):
 
 def measure(base, path, pid, args):
     """One URL: a warm-up, then `args.seconds` of load; what the table shows for it."""
+    memory_before = worker_memory_mb(pid)  # before this URL's first request, warm-up included
     status, queries = probe(base + path)
     if status != 200:
         return {"status": status}
@@ -255,6 +268,7 @@ def measure(base, path, pid, args):
     cpu = cpu_seconds(pid) - before
     return {
         **result,
+        "memory_growth": worker_memory_mb(pid) - memory_before,
         "status": status,
         "queries": queries or "–",
         "cpu_ms": 1000 * cpu / max(result["requests"], 1),
@@ -313,12 +327,12 @@ def rps(result):
 def row(name, mode, result, floor_rps):
     if result["status"] != 200:
         label = "not found" if result["status"] == 404 else "unreachable" if not result["status"] else "error"
-        return f"| {name} | {mode} | {result['status']} {label} | | | | | | |"
+        return f"| {name} | {mode} | {result['status']} {label} | | | | | | | |"
     ratio = result["rps"] / floor_rps if floor_rps else 0
     errors = f" ({result['errors']} non-2xx)" if result["errors"] else ""
     return (
         f"| {name} | {mode} | 200{errors} | {result['rps']:.1f} | {result['p50']:.1f} | {result['p99']:.1f} "
-        f"| {result['cpu_ms']:.2f} | {result['queries']} | {ratio:.2f} |"
+        f"| {result['cpu_ms']:.2f} | {result['queries']} | {ratio:.2f} | {result['memory_growth']:+.1f} |"
     )
 
 
@@ -330,8 +344,8 @@ def report(args, size, measured, datasette, facts):
         f"Load: wrk, {args.connections} connections, {args.seconds:g} s per URL and mode; gunicorn "
         f"{args.workers} sync workers on CPU {SERVER_CPU}, wrk on CPU {CLIENT_CPU}.",
         "",
-        "| page | mode | HTTP | req/s | p50 ms | p99 ms | CPU ms/req | SQL/req | × floor |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| page | mode | HTTP | req/s | p50 ms | p99 ms | CPU ms/req | SQL/req | × floor | worker MB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for mode in ("cold", "hot"):
         floor = measured[mode]["floor (/bench/ok)"]

@@ -4,12 +4,13 @@ Rows are marked `is_synthetic=True` and published, and are kept apart from the 1
 their names carry a serial number ("Ionescu Robotică 4521 SRL"), so they never clash with a demo
 name. The distributions follow the real cluster: categories in the ratio 100:22:13:9, 1–5
 competences each drawn with Zipf-like popularity (a few competences are very common, most are
-rare), localities mostly in Bucharest's sectors, descriptions of about 300 characters in Romanian
+rare), localities mostly in Bucharest's sectors, descriptions of 300–400 characters in Romanian
 and English (written by the demo data's sentence builder).
 
-Speed: 100,000 members must load in well under two minutes on PostgreSQL, so rows are built in
-memory and written with `bulk_create` in batches (no `save()`, no signals, no history rows); the
-search text is computed with `Member.search_text_with`, the same definition `save()` uses.
+Speed: 100,000 members must load in under two minutes on PostgreSQL (about 80 s here, most of it
+PostgreSQL maintaining the trigram index on search_text), so rows are built in memory and written
+with `bulk_create` in batches (no `save()`, no signals, no history rows); the search text is
+computed with `Member.search_text_with`, the same definition `save()` uses.
 """
 
 import concurrent.futures
