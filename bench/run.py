@@ -40,7 +40,7 @@ CSV_ROWS_WANTED = 1000
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=f"{DEMO_MEMBERS},100000", help="Member counts, comma-separated.")
-    parser.add_argument("--seconds", type=float, default=20, help="Measured seconds per URL and mode.")
+    parser.add_argument("--seconds", type=int, default=20, help="Measured seconds per URL and mode.")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (closed loop).")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers.")
     parser.add_argument("--port", type=int, default=8765)
@@ -261,7 +261,9 @@ def measure(base, path, pid, args):
     status, queries = probe(base + path)
     if status != 200:
         return {"status": status}
-    wrk(base + path, max(1, round(args.seconds / 4)), args.connections)  # warm: imports, caches, JIT-free
+    wrk(
+        base + path, max(1, args.seconds // 4), args.connections
+    )  # warm-up: imports, compiled templates, caches
     status, queries = probe(base + path)
     before = cpu_seconds(pid)
     result = wrk(base + path, args.seconds, args.connections)
