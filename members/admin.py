@@ -1,16 +1,32 @@
 """The cluster manager's workplace."""
 
+import base64
+import datetime
+import hashlib
+
+import tablib
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from import_export.admin import ExportActionMixin
+from import_export.formats import base_formats
+from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 from sorl.thumbnail import get_thumbnail
 
-from .models import Competence, CompetenceGroup, ContactPerson, Locality, Member
+from . import importing, logos
+from .columns import COLUMNS
+from .models import Competence, CompetenceGroup, ContactPerson, ImportBatch, Locality, Member
+from .resources import MemberExportResource
 
 
 class CountyFilter(admin.SimpleListFilter):
@@ -27,10 +43,60 @@ class CountyFilter(admin.SimpleListFilter):
         return queryset
 
 
+class VerifiedFilter(admin.SimpleListFilter):
+    title = _("data verified")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("stale", _("not in the last 12 months")), ("recent", _("in the last 12 months"))]
+
+    def queryset(self, request, queryset):
+        since = timezone.localdate() - datetime.timedelta(days=365)
+        if self.value() == "stale":  # never verified counts as not verified
+            return queryset.filter(Q(verified_on__isnull=True) | Q(verified_on__lt=since))
+        if self.value() == "recent":
+            return queryset.filter(verified_on__gte=since)
+        return queryset
+
+
+def missing_text(language):
+    """Members whose short or long description is blank in `language` ("ro" or "en")."""
+    return Q(**{f"short_description_{language}": ""}) | Q(**{f"description_{language}": ""})
+
+
+class MissingTextFilter(admin.SimpleListFilter):
+    title = _("missing text")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [("en", _("missing English text")), ("ro", _("missing Romanian text"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("en", "ro"):
+            return queryset.filter(missing_text(self.value()))
+        return queryset
+
+
 class ContactPersonInline(admin.StackedInline):
     model = ContactPerson
     extra = 0
     fields = [("name", "role"), ("email", "phone"), ("public_consent", "consent_given_at", "consent_method")]
+
+
+PENDING_IMPORT = "members_pending_import"
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (XLSX or CSV)"),
+        help_text=_("At most 5 MB. Nothing is changed until you confirm the preview."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > importing.MAX_FILE_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        return upload
 
 
 def https_by_default(field, **kwargs):
@@ -41,10 +107,59 @@ def https_by_default(field, **kwargs):
 
 
 class MemberAdminForm(forms.ModelForm):
+    # The `updated_at` the form was opened with: a save is refused if the member changed since.
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # From the database, not the instance: the history "revert" form passes an old version.
+            current = Member.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            self.fields["opened_at"].initial = current.isoformat() if current else ""
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
+            return logos.clean_logo(logo)
+        return logo
+
+    def clean(self):
+        cleaned_data = super().clean()
+        opened_at = self.cleaned_data.get("opened_at")
+        if self.instance.pk and opened_at:
+            self._refuse_if_changed_since(opened_at)
+        return cleaned_data
+
+    def _refuse_if_changed_since(self, opened_at):
+        members = Member.objects.filter(pk=self.instance.pk)
+        if transaction.get_connection().in_atomic_block:
+            # The admin saves inside a transaction: lock the row so two saves landing at the same
+            # moment are checked one after the other (PostgreSQL; SQLite locks the whole file).
+            members = members.select_for_update()
+        member = members.first()
+        if member is None or member.updated_at.isoformat() == opened_at:
+            return
+        latest = member.history.select_related("history_user").first()
+        who = (latest.history_user.get_username() if latest and latest.history_user else None) or gettext(
+            "someone else"
+        )
+        when = timezone.localtime(latest.history_date if latest else member.updated_at)
+        raise ValidationError(
+            _(
+                "This member was changed by %(who)s at %(time)s since you opened it; "
+                "reload to see their changes."
+            ),
+            code="changed_since_opened",
+            params={"who": who, "time": when.strftime("%H:%M")},
+        )
+
     class Meta:
         model = Member
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose what is shown)
         formfield_callback = https_by_default
+        # A plain file field: `clean_logo` checks size before decoding and explains each refusal,
+        # where Django's ImageField would decode first and say only "Upload a valid image".
+        field_classes = {"logo": forms.FileField}
         # 30+ competences: plain checkboxes work without JavaScript and with a keyboard.
         widgets = {"competences": forms.CheckboxSelectMultiple}
 
@@ -63,10 +178,34 @@ def composition(queryset):
     return [(code, label(counts.get(code, 0)) % {"n": counts.get(code, 0)}) for code, label in labels.items()]
 
 
+COMPLETENESS_PARTS = [
+    ("has_logo", _("logo")),
+    ("has_text_ro", _("Romanian text")),
+    ("has_text_en", _("English text")),
+    ("has_competences", _("competences")),
+    ("has_contact", _("contact")),
+]
+
+
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
     form = MemberAdminForm
-    list_display = ["logo_thumbnail", "name", "category", "locality", "is_published", "updated_at"]
+    # Ours, so django-import-export's export button is added to it rather than replacing it.
+    change_list_template = "admin/members/member/change_list.html"
+    resource_classes = [MemberExportResource]
+    export_formats = [base_formats.XLSX, base_formats.CSV]
+    export_form_class = ExportForm  # fixed columns: the export must import back unchanged
+    to_encoding = "utf-8-sig"  # with a BOM, Excel reads the CSV's diacritics correctly
+    list_display = [
+        "logo_thumbnail",
+        "name",
+        "category",
+        "locality",
+        "is_published",
+        "completeness",
+        "verified_on",
+        "updated_at",
+    ]
     list_display_links = ["name"]
     list_filter = [
         "category",
@@ -76,17 +215,19 @@ class MemberAdmin(SimpleHistoryAdmin):
         "is_published",
         "offers_subcontracting",
         "seeks_partners",
+        VerifiedFilter,
+        MissingTextFilter,
     ]
     list_select_related = ["locality"]
     search_fields = ["name", "fiscal_code"]
     search_help_text = _("Name, fiscal code or any word of the descriptions, competences or locality.")
     readonly_fields = ["logo_preview", "created_at", "updated_at"]
     inlines = [ContactPersonInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "mark_verified"]
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "category", "fiscal_code", "is_published"]}),
+        (None, {"fields": ["name", "slug", "category", "fiscal_code", "is_published", "opened_at"]}),
         (
             _("Profile"),
             {
@@ -110,6 +251,61 @@ class MemberAdmin(SimpleHistoryAdmin):
             {"fields": ["founded", "size", "member_since", "verified_on", "created_at", "updated_at"]},
         ),
     ]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history fills the revert form from the old version's fields but the *current*
+        # competences; remember the version so get_form can offer its competences too.
+        request.member_version = Member.history.filter(id=object_id, history_id=version_id).first()
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        version = getattr(request, "member_version", None)
+        if version is None:
+            return form
+        competence_ids = [row.competence_id for row in version.competences.all()]
+
+        class RevertForm(form):
+            def __init__(self, *args, **form_kwargs):
+                form_kwargs["initial"] = {**form_kwargs.get("initial", {}), "competences": competence_ids}
+                super().__init__(*args, **form_kwargs)
+
+        return RevertForm
+
+    def has_export_permission(self, request):
+        # django-import-export lets any staff user export unless told otherwise: only those who
+        # may see members may export them (contacts included).
+        return self.has_view_permission(request)
+
+    def get_valid_export_item_pks(self, request):
+        # import-export 4.4 still calls this for "export selected" and warns from its own copy.
+        return Member.objects.values_list("pk", flat=True)
+
+    def get_queryset(self, request):
+        """Annotated with what the completeness column shows: two EXISTS subqueries, no N+1."""
+        contacts = ContactPerson.objects.filter(member=OuterRef("pk"))
+        competences = Member.competences.through.objects.filter(member=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(has_contact=Exists(contacts), has_competences=Exists(competences))
+        )
+
+    @admin.display(description=_("complete"))
+    def completeness(self, member):
+        present = {
+            "has_logo": bool(member.logo),
+            "has_text_ro": bool(member.short_description_ro and member.description_ro),
+            "has_text_en": bool(member.short_description_en and member.description_en),
+            "has_competences": getattr(member, "has_competences", None),
+            "has_contact": getattr(member, "has_contact", None),
+        }
+        missing = [str(label) for key, label in COMPLETENESS_PARTS if not present[key]]
+        score = f"{len(COMPLETENESS_PARTS) - len(missing)}/{len(COMPLETENESS_PARTS)}"
+        if not missing:
+            return format_html('<span title="{}">{} ✓</span>', gettext("complete"), score)
+        title = gettext("missing: %(parts)s") % {"parts": ", ".join(missing)}
+        return format_html('<span title="{}">{}</span> <small>({})</small>', title, score, title)
 
     def get_search_results(self, request, queryset, search_term):
         """Name and fiscal code as usual, plus the accent-insensitive public search."""
@@ -148,6 +344,103 @@ class MemberAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Unpublish the selected members"), permissions=["change"])
     def unpublish(self, request, queryset):
         self._set_published(request, queryset, False)
+
+    @admin.action(description=_("Mark data as verified today"), permissions=["change"])
+    def mark_verified(self, request, queryset):
+        today = timezone.localdate()
+        changed = 0
+        for member in queryset.exclude(verified_on=today):
+            member.verified_on = today
+            member._change_reason = "Marked as verified"
+            member.save()
+            changed += 1
+        message = ngettext(
+            "%(n)d member marked as verified today.", "%(n)d members marked as verified today.", changed
+        )
+        self.message_user(request, message % {"n": changed}, messages.SUCCESS)
+
+    # --- Spreadsheet import: upload → preview → confirm (members.importing does the work) ---
+
+    def get_urls(self):
+        extra = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="members_member_import"),
+            path(
+                "import/template.<str:extension>",
+                self.admin_site.admin_view(self.import_template_view),
+                name="members_member_import_template",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Import members")}
+        if request.method == "POST" and "_confirm" in request.POST:
+            return self._confirm_import(request, context)
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                preview = importing.preview_file(content, upload.name)
+            except importing.ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                request.session[PENDING_IMPORT] = {
+                    "file_name": upload.name,
+                    "content": base64.b64encode(content).decode(),
+                    "digest": hashlib.sha256(content).hexdigest(),
+                    "fingerprint": preview.fingerprint(),
+                }
+                return self._render_preview(request, context, preview)
+        status = 400 if form.errors else 200
+        return TemplateResponse(
+            request, "admin/members/member/import.html", {**context, "form": form}, status=status
+        )
+
+    def _render_preview(self, request, context, preview, status=200):
+        pending = request.session.get(PENDING_IMPORT, {})
+        context = {**context, "preview": preview, "digest": pending.get("digest", "")}
+        return TemplateResponse(request, "admin/members/member/import_preview.html", context, status=status)
+
+    def _confirm_import(self, request, context):
+        pending = request.session.get(PENDING_IMPORT)
+        if not pending or pending["digest"] != request.POST.get("digest"):
+            self.message_user(
+                request, gettext("The previewed file has expired; please upload it again."), messages.ERROR
+            )
+            return HttpResponseRedirect(reverse("admin:members_member_import"))
+        content = base64.b64decode(pending["content"])
+        try:
+            preview, batch = importing.import_file(
+                content, pending["file_name"], request.user, expected_fingerprint=pending["fingerprint"]
+            )
+        except importing.ImportRefused as refused:
+            pending["fingerprint"] = refused.preview.fingerprint()
+            request.session[PENDING_IMPORT] = pending
+            self.message_user(request, str(refused), messages.ERROR)
+            return self._render_preview(request, context, refused.preview, status=409)
+        del request.session[PENDING_IMPORT]
+        message = gettext("Import #%(batch)d done: %(summary)s.") % {
+            "batch": batch.pk,
+            "summary": preview.summary(),
+        }
+        self.message_user(request, message, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:members_member_changelist"))
+
+    def import_template_view(self, request, extension):
+        """An empty spreadsheet with the documented columns, to fill in and import."""
+        formats = {"xlsx": base_formats.XLSX, "csv": base_formats.CSV}
+        if extension not in formats:
+            return HttpResponse(gettext("Choose template.xlsx or template.csv."), status=404)
+        file_format = formats[extension]()
+        data = file_format.export_data(tablib.Dataset(headers=COLUMNS))
+        if not file_format.is_binary():
+            data = data.encode("utf-8-sig")
+        response = HttpResponse(data, content_type=file_format.get_content_type())
+        response["Content-Disposition"] = f'attachment; filename="mechatrec-members-template.{extension}"'
+        return response
 
     def _set_published(self, request, queryset, value):
         # One save per member so each change lands in the history with who made it.
@@ -202,3 +495,48 @@ class ContactPersonAdmin(SimpleHistoryAdmin):
     list_select_related = ["member"]
     search_fields = ["name", "email", "member__name"]
     autocomplete_fields = ["member"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Imports are recorded, never edited; the one thing to do with a batch is revert it."""
+
+    list_display = [
+        "__str__",
+        "user",
+        "created_at",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "reverted_at",
+    ]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]
+    actions = ["revert"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the batch is what links an import to its history rows: keep it
+
+    def has_revert_permission(self, request):
+        return request.user.has_perms(["members.change_member", "members.delete_member"])
+
+    @admin.action(description=_("Revert the selected imports"), permissions=["revert"])
+    def revert(self, request, queryset):
+        for batch in queryset.order_by("-pk"):  # newest first: later imports built on earlier ones
+            try:
+                count = importing.revert_batch(batch, request.user)
+            except importing.RevertRefused as refused:
+                self.message_user(request, f"{batch}: {refused}", messages.ERROR)
+            else:
+                message = ngettext(
+                    "%(batch)s reverted: %(n)d member restored or removed.",
+                    "%(batch)s reverted: %(n)d members restored or removed.",
+                    count,
+                ) % {"batch": batch, "n": count}
+                self.message_user(request, message, messages.SUCCESS)

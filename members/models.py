@@ -8,6 +8,7 @@ import re
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
@@ -457,3 +458,52 @@ class ContactPerson(models.Model):
         self.consent_given_at = None
         self.consent_method = ""
         self.save()
+
+
+# --- Spreadsheet imports ----------------------------------------------------------------------
+
+
+class ImportBatch(models.Model):
+    """One confirmed spreadsheet import: who, when, which file, what it did.
+
+    Every history row the import wrote carries `change_reason` ("import #12"), which is how the
+    batch finds the versions to go back to when it is reverted (see `members.importing`).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    created_count = models.PositiveIntegerField(_("new"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    reverted_at = models.DateTimeField(_("reverted at"), null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reverted by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def change_reason(self):
+        return f"import #{self.pk}"
+
+    @property
+    def revert_reason(self):
+        return f"revert of import #{self.pk}"

@@ -4,5 +4,10 @@ from . import views
 
 app_name = "members"
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("members/", views.directory, name="directory"),
+    # Before the profile pattern, so "export.csv" is never taken for a member's slug.
+    path("members/export.csv", views.export_csv, name="export_csv"),
+    path("members/export.json", views.export_json, name="export_json"),
     path("members/<slug:slug>/", views.profile, name="profile"),
 ]

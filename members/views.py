@@ -1,8 +1,147 @@
-from django.shortcuts import get_object_or_404, render
+"""Public pages: parse → filter → page → render. Exports stream."""
 
+import csv
+import json
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from .admin import composition
+from .columns import COLUMNS, member_row, neutralise_formula
+from .facets import facet_counts
+from .filters import MemberFilter, chips, export_query
 from .models import Member
+
+PAGE_SIZE = 24
+SIMILAR_COUNT = 4
+# Rows fetched per round trip when streaming an export (the prefetch runs once per chunk).
+EXPORT_CHUNK = 500
+
+
+def home(request):
+    return render(request, "home.html", {"composition": composition(Member.objects.published())})
+
+
+def directory(request):
+    filterset = MemberFilter(request.GET)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/directory.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "facets": facet_counts(filterset),
+            "chips": chips(filterset),
+            "export_query": export_query(filterset),
+        },
+    )
 
 
 def profile(request, slug):
     member = get_object_or_404(Member.objects.for_directory(), slug=slug)
-    return render(request, "members/profile.html", {"member": member})
+    return render(
+        request,
+        "members/profile.html",
+        {
+            "member": member,
+            "contacts": list(member.contacts.public()),
+            "similar": similar_members(member),
+            "json_ld": organisation_json_ld(request, member),
+        },
+    )
+
+
+def similar_members(member):
+    """Published members sharing the most competences with `member` (one query)."""
+    shared = [c.pk for c in member.competences.all()]  # prefetched
+    if not shared:
+        return []
+    return list(
+        Member.objects.published()
+        .exclude(pk=member.pk)
+        .filter(competences__in=shared)
+        .annotate(shared=Count("competences"))
+        .select_related("locality")
+        .order_by("-shared", "name_key")[:SIMILAR_COUNT]
+    )
+
+
+# JSON inside <script> must not contain "</script>" or "<!--": escape the characters that could.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
+
+def organisation_json_ld(request, member):
+    """schema.org Organization data. No e-mail addresses: they are kept out of the page source."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": member.name,
+        "url": request.build_absolute_uri(member.get_absolute_url()),
+        "description": member.short_description,
+    }
+    if member.website:
+        data["sameAs"] = [member.website]
+    if member.logo:
+        data["logo"] = request.build_absolute_uri(member.logo.url)
+    if member.founded:
+        data["foundingDate"] = str(member.founded)
+    if member.locality:
+        address = {"@type": "PostalAddress", "addressLocality": member.locality.name, "addressCountry": "RO"}
+        address |= {"streetAddress": member.address} if member.address else {}
+        address |= {"postalCode": member.postal_code} if member.postal_code else {}
+        data["address"] = address
+    escaped = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE)
+    # Safe: every character that could end the script element is escaped just above.
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(escaped))  # noqa: S308
+
+
+# --- Exports: exactly the filtered set, all pages, public fields only ----------------------------
+
+
+def _export_rows(request):
+    filterset = MemberFilter(request.GET)
+    return filterset.qs, (member_row(m) for m in filterset.qs.iterator(chunk_size=EXPORT_CHUNK))
+
+
+def _attachment(response, extension):
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mechatrec-members-{stamp}.{extension}"'
+    return response
+
+
+class _Echo:
+    """csv.writer writes into this and gets the line back, so rows can be streamed."""
+
+    def write(self, value):
+        return value
+
+
+def export_csv(request):
+    _queryset, rows = _export_rows(request)
+    writer = csv.DictWriter(_Echo(), fieldnames=COLUMNS)
+
+    def lines():
+        yield "\ufeff"  # BOM: spreadsheet programs then read the file as UTF-8
+        yield writer.writeheader()
+        for row in rows:
+            yield writer.writerow({key: neutralise_formula(value) for key, value in row.items()})
+
+    return _attachment(StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), "csv")
+
+
+def export_json(request):
+    queryset, rows = _export_rows(request)
+
+    def chunks():
+        yield f'{{"count": {queryset.count()}, "results": ['
+        for index, row in enumerate(rows):
+            yield ("," if index else "") + json.dumps(row, ensure_ascii=False)
+        yield "]}"
+
+    return _attachment(StreamingHttpResponse(chunks(), content_type="application/json"), "json")

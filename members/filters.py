@@ -1,0 +1,291 @@
+"""What a visitor may filter and sort the directory by: the one definition.
+
+The HTML directory, the CSV/JSON exports and the facets all use `MemberFilter`, so a shared link
+means the same everywhere. Every choice is a slug from a fixed list; no value from the query
+string ever reaches `order_by` or a field name.
+
+Several values of one parameter are OR-ed; different parameters are AND-ed.
+"""
+
+from dataclasses import dataclass, field
+
+import django_filters
+from django.core.cache import cache as django_cache
+from django.db.models import F
+from django.http import QueryDict
+from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .cache import versioned_key
+from .models import Competence, Locality, Member
+from .text import fold
+
+# sort value → (label, order_by). Ties are broken by name so pages are stable.
+SORTS = {
+    "name": (_("Name (A–Z)"), ("name_key",)),
+    "newest": (_("Newest members first"), (F("member_since").desc(nulls_last=True), "name_key")),
+    "oldest-founded": (_("Oldest founded first"), (F("founded").asc(nulls_last=True), "name_key")),
+    "youngest-founded": (_("Youngest founded first"), (F("founded").desc(nulls_last=True), "name_key")),
+}
+DEFAULT_SORT = "name"
+
+YES = "1"
+
+
+def county_slug(county):
+    """'București' → 'bucuresti': the value of the `county` parameter."""
+    return slugify(fold(county))
+
+
+@dataclass
+class Places:
+    """The gazetteer as the filters and facets need it: localities grouped by county."""
+
+    localities: list
+    counties: dict = field(default_factory=dict)  # county slug → county name
+
+    def __post_init__(self):
+        for locality in self.localities:
+            self.counties.setdefault(county_slug(locality.county), locality.county)
+
+
+@dataclass
+class Reference:
+    """Competences (with their group) and localities: the options of the slug-valued filters."""
+
+    competences: list
+    places: Places
+
+    @property
+    def competence_by_slug(self):
+        return {c.slug: c for c in self.competences}
+
+    @property
+    def locality_by_slug(self):
+        return {loc.slug: loc for loc in self.places.localities}
+
+
+def load_reference():
+    """The filters' options, two queries, cached until any competence or locality changes."""
+
+    def load():
+        return Reference(
+            competences=list(Competence.objects.grouped()),
+            places=Places(list(Locality.objects.order_by("county", "name"))),
+        )
+
+    return django_cache.get_or_set(versioned_key("filter-reference"), load, timeout=3600)
+
+
+class MemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    category = django_filters.MultipleChoiceFilter(
+        choices=Member.Category.choices, label=_("Category"), method="filter_category"
+    )
+    competence = django_filters.MultipleChoiceFilter(label=_("Competence"), method="filter_competence")
+    locality = django_filters.MultipleChoiceFilter(label=_("Locality"), method="filter_locality")
+    county = django_filters.MultipleChoiceFilter(label=_("County"), method="filter_county")
+    size = django_filters.MultipleChoiceFilter(
+        choices=Member.Size.choices, label=_("Size"), method="filter_size"
+    )
+    subcontracting = django_filters.ChoiceFilter(
+        choices=[(YES, _("Offers subcontracting"))], label=_("Subcontracting"), method="filter_subcontracting"
+    )
+    partners = django_filters.ChoiceFilter(
+        choices=[(YES, _("Seeks project partners"))], label=_("Partners"), method="filter_partners"
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+        label=_("Sort by"),
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    # The filters whose values are a choice; unknown values are dropped (see `ignored`).
+    CHOICE_FILTERS = (
+        "category",
+        "competence",
+        "locality",
+        "county",
+        "size",
+        "subcontracting",
+        "partners",
+        "sort",
+    )
+
+    class Meta:
+        model = Member
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, reference=None, **kwargs):
+        self.reference = reference or load_reference()
+        super().__init__(data, queryset if queryset is not None else Member.objects.for_directory(), **kwargs)
+        self.filters["competence"].extra["choices"] = [(c.slug, c.name) for c in self.reference.competences]
+        self.filters["locality"].extra["choices"] = [
+            (x.slug, x.name) for x in self.reference.places.localities
+        ]
+        self.filters["county"].extra["choices"] = list(self.reference.places.counties.items())
+        self.ignored = []  # (filter label, value) pairs the visitor sent that match no option
+        if self.is_bound:
+            self.data = self._without_unknown_choices(self.data)
+
+    def _without_unknown_choices(self, data):
+        """Keep the known values of each choice filter, each once; note the others in `ignored`.
+
+        A link with one stale competence slug still lists the members of the others, and the page
+        says what it ignored, rather than failing or silently listing everything.
+        """
+        if not isinstance(data, QueryDict):
+            data = _as_querydict(data)
+        cleaned = data.copy()
+        for name in self.CHOICE_FILTERS:
+            known = {str(key) for key, _label in self.filters[name].extra["choices"]}
+            kept = []
+            for value in data.getlist(name):
+                if value in known:
+                    if value not in kept:
+                        kept.append(value)
+                elif value != "" and len(self.ignored) < 20:
+                    self.ignored.append((self.filters[name].label, value))
+            # A single-valued filter repeated takes its first known value.
+            cleaned.setlist(name, kept if name in self._multiple() else kept[:1])
+        return cleaned
+
+    # --- what each filter does ------------------------------------------------------------------
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)  # the queryset owns how search works
+
+    def filter_category(self, queryset, name, values):
+        return queryset.filter(category__in=values)
+
+    def filter_competence(self, queryset, name, values):
+        # A subquery rather than a JOIN: a member with two chosen competences appears once.
+        ids = [self.reference.competence_by_slug[slug].pk for slug in values]
+        through = Member.competences.through.objects.filter(competence_id__in=ids)
+        return queryset.filter(pk__in=through.values("member_id"))
+
+    def filter_locality(self, queryset, name, values):
+        by_slug = self.reference.locality_by_slug
+        return queryset.filter(locality_id__in=[by_slug[slug].pk for slug in values])
+
+    def filter_county(self, queryset, name, values):
+        counties = self.reference.places.counties
+        return queryset.filter(locality__county__in=[counties[slug] for slug in values])
+
+    def filter_size(self, queryset, name, values):
+        return queryset.filter(size__in=values)
+
+    def filter_subcontracting(self, queryset, name, value):
+        return queryset.filter(offers_subcontracting=True)
+
+    def filter_partners(self, queryset, name, value):
+        return queryset.filter(seeks_partners=True)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value][1])
+
+    # --- helpers for views, facets and templates ------------------------------------------------
+
+    def value(self, name):
+        """The cleaned value of one filter (a list for the repeatable ones), after validation."""
+        self.errors  # noqa: B018 (runs validation once)
+        return self.form.cleaned_data.get(name) or ([] if name in self._multiple() else "")
+
+    def _multiple(self):
+        return {n for n, f in self.filters.items() if isinstance(f, django_filters.MultipleChoiceFilter)}
+
+    def filtered_without(self, *names):
+        """The queryset with every active filter applied except `names` (and sorting).
+
+        A facet counts its options with all *other* filters applied, so its own options keep
+        meaningful counts while one of them is selected.
+        """
+        queryset = self.queryset.all()
+        if not self.is_bound:
+            return queryset
+        self.errors  # noqa: B018 (runs validation once)
+        for name, value in self.form.cleaned_data.items():
+            if name not in names and name != "sort":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def query(self):
+        """The search text as typed (for the search box)."""
+        return self.value("q")
+
+    @property
+    def sort_value(self):
+        return self.value("sort") or DEFAULT_SORT
+
+    @property
+    def problems(self):
+        """Messages for the visitor about input that was ignored (shown above the results)."""
+        messages = [
+            gettext("Unknown %(filter)s “%(value)s” was ignored.")
+            % {"filter": str(label).lower(), "value": value}
+            for label, value in self.ignored
+        ]
+        for name, errors in self.errors.items():
+            label = self.filters[name].label if name in self.filters else name
+            messages += [f"{label}: {error}" for error in errors]
+        return messages
+
+
+def _as_querydict(data):
+    """Tests and callers may pass a plain dict (values: a string or a list of strings)."""
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        query.setlist(key, [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)])
+    return query
+
+
+@dataclass
+class Chip:
+    """One active filter value, with the query string that removes just it."""
+
+    label: str
+    remove_query: str
+
+
+def chips(filterset):
+    """The active filters as removable chips, in the order of the sidebar."""
+    if not filterset.is_bound:
+        return []
+    labels = {
+        "category": dict(Member.Category.choices),
+        "competence": {c.slug: c.name for c in filterset.reference.competences},
+        "county": filterset.reference.places.counties,
+        "locality": {x.slug: x.name for x in filterset.reference.places.localities},
+        "size": dict(Member.Size.choices),
+        "subcontracting": {YES: _("Offers subcontracting")},
+        "partners": {YES: _("Seeks project partners")},
+    }
+    result = []
+    if filterset.value("q"):
+        text = gettext("Search: “%(q)s”") % {"q": filterset.value("q")}
+        result.append(Chip(text, _query_without(filterset.data, "q", None)))
+    for name, names in labels.items():
+        values = filterset.value(name)
+        for value in values if isinstance(values, list) else [values] if values else []:
+            result.append(Chip(capfirst(str(names[value])), _query_without(filterset.data, name, value)))
+    return result
+
+
+def _query_without(data, name, value):
+    """`data` as a query string without one value of `name` (all of them if value is None)."""
+    query = data.copy()
+    query.pop("page", None)
+    query.setlist(name, [] if value is None else [v for v in query.getlist(name) if v != value])
+    return query.urlencode()
+
+
+def export_query(filterset):
+    """The current filters as a query string for the export links (every page, so no `page`)."""
+    if not filterset.is_bound:
+        return ""
+    query = filterset.data.copy()
+    query.pop("page", None)
+    return query.urlencode()

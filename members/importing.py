@@ -1,0 +1,590 @@
+"""The spreadsheet import, once: read the file, match rows to members, preview, commit, revert.
+
+The admin page and `manage.py import_members` both call `preview_file` and `import_file`; the
+file format is the one `members.columns` writes, so an export imports back with no changes.
+
+Why not django-import-export's import: the cluster manager needs a preview naming, per row,
+each changed field with its old and new value and, per error, the row number *and* column;
+matching on fiscal code *or* folded name; and a batch that can be reverted from the history.
+import-export's dry run gives an HTML diff per row, errors without a column for non-model
+parsing, and a single identity key, so bending it would cost more code than this module. Its
+formats and admin flow are still used for the export (see `members.admin`).
+"""
+
+import csv
+import datetime
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
+
+from .columns import COLUMNS, FORMULA_PREFIXES, yes_no
+from .models import Competence, ImportBatch, Locality, Member, normalize_fiscal_code, validate_fiscal_code
+from .text import fold, name_key
+
+# A spreadsheet of a few hundred members is well under this; bigger is a mistake or an attack.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+# Column → Member field, for the columns that map to one model field as they are.
+SIMPLE_FIELDS = {
+    "name": "name",
+    "category": "category",
+    "fiscal_code": "fiscal_code",
+    "website": "website",
+    "email": "email",
+    "phone": "phone",
+    "address": "address",
+    "postal_code": "postal_code",
+    "locality": "locality",
+    "founded": "founded",
+    "size": "size",
+    "short_description_ro": "short_description_ro",
+    "short_description_en": "short_description_en",
+    "description_ro": "description_ro",
+    "description_en": "description_en",
+    "offers_subcontracting": "offers_subcontracting",
+    "seeks_partners": "seeks_partners",
+    "member_since": "member_since",
+    "published": "is_published",
+}
+BOOLEAN_WORDS = {
+    "yes": True, "da": True, "1": True, "true": True,
+    "no": False, "nu": False, "0": False, "false": False, "": False,
+}  # fmt: skip
+# Romanian labels accepted whether or not the translation catalogue is compiled.
+CATEGORY_ALIASES = {
+    "entitate de cercetare-dezvoltare": "rd",
+    "entitate cd": "rd",
+    "cercetare-dezvoltare": "rd",
+    "autoritate publica": "public-authority",
+    "catalizator": "catalyzer",
+    "intreprindere": "enterprise",
+    "firma": "enterprise",
+}
+SIZE_ALIASES = {"mica": "small", "medie": "medium", "mare": "large", "microintreprindere": "micro"}
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (not a spreadsheet, no header, too big…)."""
+
+
+class ImportRefused(Exception):
+    """Nothing was imported: the file has errors, or the data changed since the preview."""
+
+    def __init__(self, preview, message=None):
+        super().__init__(message or _("The file has errors; nothing was imported."))
+        self.preview = preview
+
+
+@dataclass
+class Change:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class CellError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return _("Row %(row)d, column “%(column)s”: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class RowResult:
+    number: int  # as the spreadsheet program shows it: the header is row 1
+    name: str
+    status: str = "unchanged"  # new / updated / unchanged / error
+    member: Member | None = None
+    values: dict = field(default_factory=dict)  # Member field → parsed value
+    competences: list | None = None  # None: the file has no competences column
+    changes: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    file_name: str
+    rows: list
+    ignored_columns: list
+
+    def count(self, status):
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def counts(self):
+        return {status: self.count(status) for status in ("new", "updated", "unchanged", "error")}
+
+    @property
+    def errors(self):
+        return [error for row in self.rows for error in row.errors]
+
+    @property
+    def has_errors(self):
+        return any(row.errors for row in self.rows)
+
+    def fingerprint(self):
+        """Identifies what this preview would do; the confirmation must match what was shown."""
+        shown = [(r.number, r.status, [(c.column, c.old, c.new) for c in r.changes]) for r in self.rows]
+        return hashlib.sha256(repr(shown).encode()).hexdigest()
+
+    def summary(self):
+        counts = self.counts
+        return _("%(new)d new, %(updated)d updated, %(unchanged)d unchanged, %(error)d with errors") % counts
+
+
+# --- Reading the file -------------------------------------------------------------------------
+
+
+def read_rows(content):
+    """The header and the data rows of an XLSX or CSV file, as (row number, {column: text}).
+
+    Blank rows are skipped but keep their number, so errors point at the row the manager sees.
+    """
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(_("The file is larger than 5 MB."))
+    is_xlsx = content.startswith(b"PK\x03\x04")  # XLSX files are ZIP archives
+    table = _xlsx_table(content) if is_xlsx else _csv_table(content)
+    header, rows = _split_header(table)
+    records = []
+    for number, cells in rows:
+        record = {column: cell_text(cells[i]) if i < len(cells) else "" for i, column in enumerate(header)}
+        if any(record.values()):
+            records.append((number, record))
+    if len(records) > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
+    return header, records
+
+
+def _xlsx_table(content):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ImportFileError(_("This is not a readable XLSX file.")) from error
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        return [(number, list(cells)) for number, cells in enumerate(rows, 1)]
+    finally:
+        workbook.close()
+
+
+def _csv_table(content):
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel's "CSV" (not "CSV UTF-8") on a Romanian Windows saves in Windows-1250.
+        text = content.decode("cp1250", errors="replace")
+    if "\x00" in text:
+        raise ImportFileError(_("This is not a CSV or XLSX file."))
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    # Excel in a Romanian locale separates with ";"; elsewhere with ",". The header decides.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        # Numbered by record, as a spreadsheet numbers rows (a quoted cell may span lines).
+        return list(enumerate(reader, 1))
+    except csv.Error as error:
+        raise ImportFileError(_("This CSV file cannot be read: %(error)s") % {"error": error}) from error
+
+
+def _split_header(table):
+    for index, (_number, cells) in enumerate(table):
+        header = [cell_text(cell).lower().replace(" ", "_") for cell in cells]
+        if any(header):
+            if "name" not in header:
+                raise ImportFileError(
+                    _("The first row must name the columns, including “name”; see the template.")
+                )
+            return header, table[index + 1 :]
+    raise ImportFileError(_("The file is empty."))
+
+
+def cell_text(value):
+    """A cell as trimmed text, whatever the spreadsheet stored (number, date, formula guard)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value).replace("\u00a0", " ").strip()
+    # Undo `columns.neutralise_formula`: "'+40 21…" was written for "+40 21…".
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        text = text[1:]
+    return text
+
+
+# --- Interpreting values ----------------------------------------------------------------------
+
+
+class Lookups:
+    """Reference data and existing members, loaded once per preview (a handful of queries)."""
+
+    def __init__(self):
+        self.members = list(Member.objects.select_related("locality").prefetch_related("competences"))
+        self.by_fiscal_code = {m.fiscal_code: m for m in self.members if m.fiscal_code}
+        self.by_name_key = {m.name_key: m for m in self.members}
+        self.competences = {}
+        for competence in Competence.objects.all():
+            for key in (competence.slug, fold(competence.name_ro), fold(competence.name_en)):
+                self.competences[fold(key)] = competence
+        self.localities = {}
+        for locality in Locality.objects.all():
+            for key in _locality_keys(locality.name):
+                self.localities.setdefault(key, []).append(locality)
+        self.categories = _choice_keys(Member.Category, CATEGORY_ALIASES)
+        self.sizes = _choice_keys(Member.Size, SIZE_ALIASES)
+
+
+def _locality_keys(name):
+    key = fold(name)
+    keys = {key}
+    # "Sectorul 2", "Sector 2" and "Sect. 2" are the same place.
+    if key.startswith("sectorul "):
+        number = key.removeprefix("sectorul ")
+        keys |= {f"sector {number}", f"sect. {number}", f"bucuresti sectorul {number}"}
+    return keys
+
+
+def _choice_keys(choices, aliases):
+    keys = {fold(alias): code for alias, code in aliases.items()}
+    for code, label in choices.choices:
+        keys[fold(code)] = code
+        keys[fold(str(label))] = code
+        with override("ro"):
+            keys[fold(str(label))] = code
+        # "small (10–49 employees)" is also accepted as "small".
+        keys.setdefault(fold(str(label)).split(" (")[0], code)
+    return keys
+
+
+def parse_value(column, text, lookups, county=""):
+    """The Python value of one cell, or ValidationError with a message for the manager."""
+    if column == "category":
+        if not text:
+            raise ValidationError(_("a category is required"))
+        return _pick(lookups.categories, text, gettext_lazy("unknown category “%(value)s”"), blank="")
+    if column == "size":
+        return _pick(lookups.sizes, text, gettext_lazy("unknown size “%(value)s”"), blank="")
+    if column == "locality":
+        return _parse_locality(text, lookups, county)
+    if column == "competences":
+        return _parse_competences(text, lookups)
+    if column in ("offers_subcontracting", "seeks_partners", "published"):
+        if fold(text) not in BOOLEAN_WORDS:
+            raise ValidationError(
+                _("“%(value)s” is not one of yes/no/da/nu/1/0/true/false") % {"value": text}
+            )
+        return BOOLEAN_WORDS[fold(text)]
+    if column == "member_since":
+        return _parse_date(text)
+    if column == "fiscal_code" and text:
+        validate_fiscal_code(text)
+        text = normalize_fiscal_code(text)
+    if column == "postal_code" and text.isdigit():
+        text = text.zfill(6)  # a spreadsheet may have stored 030167 as the number 30167
+    if column == "website" and text and "://" not in text:
+        text = "https://" + text
+    if column == "name":
+        text = " ".join(text.split())
+    model_field = Member._meta.get_field(SIMPLE_FIELDS[column])
+    return model_field.clean(text if text != "" else model_field.get_default(), None)
+
+
+def _pick(keys, text, message, blank):
+    if not text:
+        return blank
+    try:
+        return keys[fold(text)]
+    except KeyError:
+        raise ValidationError(message % {"value": text}) from None
+
+
+def _parse_locality(text, lookups, county):
+    if not text:
+        return None
+    candidates = lookups.localities.get(fold(text), [])
+    if len(candidates) > 1 and county:
+        candidates = [c for c in candidates if fold(c.county) == fold(county)]
+    if not candidates:
+        raise ValidationError(_("unknown locality “%(value)s”") % {"value": text})
+    if len(candidates) > 1:
+        raise ValidationError(
+            _("“%(value)s” exists in several counties; fill in the county") % {"value": text}
+        )
+    return candidates[0]
+
+
+def _parse_competences(text, lookups):
+    competences, unknown = [], []
+    for part in text.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        competence = lookups.competences.get(fold(part))
+        if competence is None:
+            unknown.append(part)
+        elif competence not in competences:
+            competences.append(competence)
+    if unknown:
+        raise ValidationError(
+            _("unknown competence(s): %(values)s") % {"values": ", ".join(f"“{u}”" for u in unknown)}
+        )
+    return competences
+
+
+def _parse_date(text):
+    if not text:
+        return None
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    raise ValidationError(_("“%(value)s” is not a date (use 2024-03-31 or 31.03.2024)") % {"value": text})
+
+
+def display(value):
+    """How a value is shown in the preview's old → new."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, list | set | frozenset):
+        return "; ".join(sorted(c.slug for c in value))
+    if isinstance(value, Locality):
+        return value.name
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def current_value(member, column):
+    if column == "competences":
+        return set(member.competences.all())
+    return getattr(member, SIMPLE_FIELDS[column])
+
+
+# --- Preview ----------------------------------------------------------------------------------
+
+
+def preview_file(content, file_name=""):
+    """What importing this file would do, row by row, without changing anything."""
+    header, records = read_rows(content)
+    lookups = Lookups()
+    known = set(COLUMNS)
+    columns = [c for c in COLUMNS if c in header and c != "county"]
+    ignored = [c for c in header if c and c not in known]
+    claimed = {}  # member pk or new name key / fiscal code → the row that claimed it
+    rows = [_preview_row(number, record, columns, lookups, claimed) for number, record in records]
+    return Preview(file_name=file_name, rows=rows, ignored_columns=ignored)
+
+
+def _preview_row(number, record, columns, lookups, claimed):
+    row = RowResult(number=number, name=record.get("name", ""))
+    for column in columns:
+        try:
+            value = parse_value(column, record[column], lookups, county=record.get("county", ""))
+        except ValidationError as error:
+            row.errors.append(CellError(number, column, " ".join(error.messages)))
+            continue
+        if column == "competences":
+            row.competences = value
+        elif column == "fiscal_code" and not value:
+            pass  # a blank fiscal code never erases a known one: it identifies the member
+        else:
+            row.values[SIMPLE_FIELDS[column]] = value
+    if not row.errors:
+        _match(row, lookups, claimed)
+    if not row.errors:
+        _compare(row, columns)
+    if row.errors:
+        row.status = "error"
+    return row
+
+
+def _match(row, lookups, claimed):
+    """Find the member this row describes: same fiscal code, else same folded name."""
+    code = row.values.get("fiscal_code", "")
+    key = name_key(row.values.get("name", ""))
+    by_code = lookups.by_fiscal_code.get(code) if code else None
+    by_name = lookups.by_name_key.get(key)
+    if by_code and by_name and by_code != by_name:
+        message = _("another member (fiscal code %(code)s) already has this name") % {
+            "code": by_name.fiscal_code or "—"
+        }
+        row.errors.append(CellError(row.number, "name", message))
+        return
+    if by_name and not by_code and code and by_name.fiscal_code:
+        message = _("“%(name)s” is already a member with fiscal code %(code)s") % {
+            "name": by_name.name,
+            "code": by_name.fiscal_code,
+        }
+        row.errors.append(CellError(row.number, "fiscal_code", message))
+        return
+    row.member = by_code or by_name
+    identities = (
+        [("member", row.member.pk)] if row.member else [("name", key)] + ([("code", code)] if code else [])
+    )
+    for identity in identities:
+        if identity in claimed:
+            message = _("row %(row)d already describes this member") % {"row": claimed[identity]}
+            row.errors.append(CellError(row.number, "name", message))
+            return
+    for identity in identities:
+        claimed[identity] = row.number
+
+
+def _compare(row, columns):
+    if row.member is None:
+        if not row.values.get("category"):
+            row.errors.append(CellError(row.number, "category", _("a new member needs a category")))
+            return
+        row.status = "new"
+        row.changes = [Change(c, "", display(_new_value(row, c))) for c in columns if _new_value(row, c)]
+        return
+    for column in columns:
+        if column == "competences":
+            if row.competences is None:
+                continue
+            old, new = current_value(row.member, column), set(row.competences)
+        else:
+            if SIMPLE_FIELDS[column] not in row.values:
+                continue
+            old, new = current_value(row.member, column), row.values[SIMPLE_FIELDS[column]]
+        if old != new:
+            row.changes.append(Change(column, display(old), display(new)))
+    row.status = "updated" if row.changes else "unchanged"
+
+
+def _new_value(row, column):
+    if column == "competences":
+        return row.competences
+    return row.values.get(SIMPLE_FIELDS[column])
+
+
+# --- Commit and revert ------------------------------------------------------------------------
+
+
+def import_file(content, file_name, user, expected_fingerprint=None):
+    """Import the file in one transaction and return (preview, batch).
+
+    The preview is computed again inside the transaction, so what is written matches the data
+    as it is now. With `expected_fingerprint` (the preview the manager confirmed), a file whose
+    effect changed meanwhile (someone edited a member) is refused rather than applied unseen.
+    Refused: nothing is written and ImportRefused carries the new preview.
+    """
+    with transaction.atomic():
+        preview = preview_file(content, file_name)
+        if preview.has_errors:
+            raise ImportRefused(preview)
+        if expected_fingerprint and preview.fingerprint() != expected_fingerprint:
+            raise ImportRefused(
+                preview, _("The members changed since the preview; check this new preview and confirm again.")
+            )
+        batch = ImportBatch.objects.create(
+            user=user,
+            file_name=file_name[:255],
+            created_count=preview.count("new"),
+            updated_count=preview.count("updated"),
+            unchanged_count=preview.count("unchanged"),
+        )
+        for row in preview.rows:
+            if row.status in ("new", "updated"):
+                _write_row(row, user, batch.change_reason)
+    return preview, batch
+
+
+def _write_row(row, user, reason):
+    member = row.member or Member()
+    for name, value in row.values.items():
+        setattr(member, name, value)
+    # simple-history reads these for the history row: who, and which batch.
+    member._history_user = user
+    member._change_reason = reason
+    member.save()
+    if any(change.column == "competences" for change in row.changes):
+        member.competences.set(row.competences)
+
+
+class RevertRefused(Exception):
+    pass
+
+
+def revert_batch(batch, user):
+    """Undo an import: delete the members it created, restore the versions it replaced.
+
+    Refused when a member was changed after the import (by hand or by a later import), so a
+    revert never throws away someone else's work. One transaction; recorded in the history.
+    """
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.reverted_at:
+            raise RevertRefused(_("This import was already reverted."))
+        records = list(
+            Member.history.filter(history_change_reason=batch.change_reason).order_by(
+                "history_date", "history_id"
+            )
+        )
+        first_record = {}
+        for record in records:
+            first_record.setdefault(record.id, record)
+        _refuse_if_changed_since(batch, records, first_record)
+        for member_id, record in first_record.items():
+            if record.history_type == "+":
+                member = Member.objects.get(pk=member_id)
+                member._history_user, member._change_reason = user, batch.revert_reason
+                member.delete()
+            else:
+                _restore(record.prev_record, user, batch.revert_reason)
+        batch.reverted_at, batch.reverted_by = timezone.now(), user
+        batch.save(update_fields=["reverted_at", "reverted_by"])
+    return len(first_record)
+
+
+def _refuse_if_changed_since(batch, records, first_record):
+    if not records:
+        return
+    later = (
+        Member.history.filter(id__in=first_record, history_date__gt=records[-1].history_date)
+        .exclude(history_change_reason=batch.change_reason)
+        .values_list("name", flat=True)
+    )
+    created = [pk for pk, record in first_record.items() if record.history_type == "+"]
+    with_contacts = Member.objects.filter(pk__in=created, contacts__isnull=False).values_list(
+        "name", flat=True
+    )
+    changed = sorted(set(later) | set(with_contacts))
+    if changed:
+        raise RevertRefused(
+            _("These members changed after the import; revert them one by one from their history: %(names)s")
+            % {"names": ", ".join(changed)}
+        )
+
+
+def _restore(version, user, reason):
+    member = version.instance
+    member._history_user, member._change_reason = user, reason
+    member.save()
+    member.competences.set([row.competence_id for row in version.competences.all()])

@@ -1,0 +1,459 @@
+"""The public directory: one test per filter, per facet rule, search, chips, paging, bad input."""
+
+import datetime
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import translation
+
+from members.models import Competence, Locality, Member
+from tests.test_profile import png
+
+URL = "members:directory"
+
+
+def listed(response):
+    return [member.name for member in response.context["page"]]
+
+
+def english(name, **kwargs):
+    """Tests read the English pages, so messages are the msgids."""
+    with translation.override("en"):
+        return reverse(name, **kwargs)
+
+
+def get(client, **params):
+    response = client.get(english(URL), params)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.fixture
+def robotics():
+    return Competence.objects.get(slug="industrial-robotics")
+
+
+@pytest.fixture
+def mems():
+    return Competence.objects.get(slug="mems")
+
+
+@pytest.fixture
+def voluntari():
+    return Locality.objects.get(slug="voluntari")
+
+
+@pytest.fixture
+def sector_1():
+    return Locality.objects.get(slug="sectorul-1")
+
+
+# --- Filters --------------------------------------------------------------------------------------
+
+
+def test_directory_lists_published_members_only(client, make_member):
+    make_member(name="Vizibil SRL")
+    make_member(name="Ascuns SRL", is_published=False)
+    assert listed(get(client)) == ["Vizibil SRL"]
+
+
+def test_directory_filters_by_category(client, make_member):
+    make_member(name="Acme Robotics", category=Member.Category.ENTERPRISE)
+    make_member(name="Lab X", category=Member.Category.RD)
+    assert listed(get(client, category="enterprise")) == ["Acme Robotics"]
+
+
+def test_several_categories_are_or_ed(client, make_member):
+    make_member(name="Acme Robotics", category=Member.Category.ENTERPRISE)
+    make_member(name="Lab X", category=Member.Category.RD)
+    make_member(name="Primăria Y", category=Member.Category.PUBLIC_AUTHORITY)
+    assert listed(get(client, category=["enterprise", "rd"])) == ["Acme Robotics", "Lab X"]
+
+
+def test_directory_filters_by_competence_slug(client, make_member, robotics, mems):
+    make_member(name="Roboți SRL", competences=[robotics])
+    make_member(name="Senzori SRL", competences=[mems])
+    assert listed(get(client, competence="industrial-robotics")) == ["Roboți SRL"]
+
+
+def test_a_member_with_two_chosen_competences_is_listed_once(client, make_member, robotics, mems):
+    make_member(name="Amândouă SRL", competences=[robotics, mems])
+    make_member(name="Senzori SRL", competences=[mems])
+    response = get(client, competence=["industrial-robotics", "mems"])
+    assert listed(response) == ["Amândouă SRL", "Senzori SRL"]
+    assert response.context["page"].paginator.count == 2
+
+
+def test_directory_filters_by_locality(client, make_member, voluntari, sector_1):
+    make_member(name="Din Voluntari SRL", locality=voluntari)
+    make_member(name="Din Sector 1 SRL", locality=sector_1)
+    assert listed(get(client, locality="voluntari")) == ["Din Voluntari SRL"]
+
+
+def test_directory_filters_by_county(client, make_member, voluntari, sector_1):
+    make_member(name="Din Voluntari SRL", locality=voluntari)
+    make_member(name="Din Sector 1 SRL", locality=sector_1)
+    assert listed(get(client, county="ilfov")) == ["Din Voluntari SRL"]
+    assert listed(get(client, county="bucuresti")) == ["Din Sector 1 SRL"]
+
+
+def test_directory_filters_by_size(client, make_member):
+    make_member(name="Mic SRL", size=Member.Size.MICRO)
+    make_member(name="Mare SA", size=Member.Size.LARGE)
+    make_member(name="Fără mărime SRL")
+    assert listed(get(client, size=["micro", "large"])) == ["Mare SA", "Mic SRL"]
+    assert listed(get(client, size="large")) == ["Mare SA"]
+
+
+def test_directory_filters_members_offering_subcontracting(client, make_member):
+    make_member(name="Subcontractor SRL", offers_subcontracting=True)
+    make_member(name="Altul SRL")
+    assert listed(get(client, subcontracting="1")) == ["Subcontractor SRL"]
+
+
+def test_directory_filters_members_seeking_partners(client, make_member):
+    make_member(name="Partener SRL", seeks_partners=True)
+    make_member(name="Altul SRL")
+    assert listed(get(client, partners="1")) == ["Partener SRL"]
+
+
+def test_different_parameters_are_and_ed(client, make_member, robotics, voluntari):
+    make_member(name="Toate SRL", competences=[robotics], locality=voluntari, offers_subcontracting=True)
+    make_member(name="Fără loc SRL", competences=[robotics], offers_subcontracting=True)
+    make_member(name="Fără subcontractare SRL", competences=[robotics], locality=voluntari)
+    response = get(client, competence="industrial-robotics", locality="voluntari", subcontracting="1")
+    assert listed(response) == ["Toate SRL"]
+
+
+def test_sort_by_newest_members_puts_recent_joiners_first(client, make_member):
+    make_member(name="Vechi SRL", member_since=datetime.date(2015, 1, 1))
+    make_member(name="Nou SRL", member_since=datetime.date(2025, 1, 1))
+    make_member(name="Necunoscut SRL")
+    assert listed(get(client, sort="newest")) == ["Nou SRL", "Vechi SRL", "Necunoscut SRL"]
+
+
+def test_sort_by_oldest_founded_puts_old_firms_first(client, make_member):
+    make_member(name="Tânăr SRL", founded=2020)
+    make_member(name="Bătrân SA", founded=1950)
+    assert listed(get(client, sort="oldest-founded")) == ["Bătrân SA", "Tânăr SRL"]
+    assert listed(get(client, sort="youngest-founded")) == ["Tânăr SRL", "Bătrân SA"]
+
+
+def test_default_order_is_by_name_ignoring_diacritics(client, make_member):
+    make_member(name="Zeta SRL")
+    make_member(name="Ștefan SRL")
+    make_member(name="Alfa SRL")
+    assert listed(get(client)) == ["Alfa SRL", "Ștefan SRL", "Zeta SRL"]
+
+
+@pytest.mark.parametrize("sort", ["-name", "pk", "is_published", "name_key; DROP TABLE members_member"])
+def test_a_sort_outside_the_fixed_list_is_ignored_with_a_message(client, make_member, sort):
+    make_member(name="Beta SRL")
+    make_member(name="Alfa SRL")
+    response = get(client, sort=sort)
+    assert listed(response) == ["Alfa SRL", "Beta SRL"]
+    assert "was ignored" in response.content.decode()
+
+
+# --- Invalid filter values: ignored, said so, list stays useful -----------------------------------
+
+
+def test_an_unknown_category_is_ignored_and_the_page_says_so(client, make_member):
+    make_member(name="Acme Robotics")
+    response = get(client, category="nowhere")
+    assert listed(response) == ["Acme Robotics"]
+    assert "Unknown category “nowhere” was ignored." in response.content.decode()
+
+
+def test_an_unknown_competence_is_ignored_but_the_known_one_still_filters(client, make_member, mems):
+    make_member(name="Senzori SRL", competences=[mems])
+    make_member(name="Altul SRL")
+    response = get(client, competence=["mems", "no-such-competence"])
+    assert listed(response) == ["Senzori SRL"]
+    assert "Unknown competence “no-such-competence” was ignored." in response.content.decode()
+
+
+def test_a_flag_with_a_value_other_than_1_is_ignored_with_a_message(client, make_member):
+    make_member(name="Altul SRL")
+    response = get(client, subcontracting="0")
+    assert listed(response) == ["Altul SRL"]
+    assert "was ignored" in response.content.decode()
+
+
+# --- Search ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ("Asistență tehnică industrială", "tehnica"),
+        ("Centrul de știință aplicată", "stiinta"),
+        ("Centrul de ştiinţă aplicată", "știință"),  # cedilla text, comma-below query
+        ("Centrul de știință aplicată", "ştiinţă"),  # comma-below text, cedilla query
+        ("Institutul de ţesături tehnice", "țesături"),
+        ("Institutul de țesături tehnice", "ţesături"),
+        ("Mecatronică Avansată", "MECATRONICA"),
+    ],
+)
+def test_search_ignores_accents_cedillas_and_case(client, make_member, stored, query):
+    make_member(name="Găsit SRL", short_description_ro=stored)
+    make_member(name="Altul SRL", short_description_ro="Nimic de văzut")
+    assert listed(get(client, q=query)) == ["Găsit SRL"]
+
+
+def test_search_with_several_words_needs_all_of_them(client, make_member):
+    make_member(name="Robotică și Senzori SRL")
+    make_member(name="Robotică Fără Altceva SRL")
+    assert listed(get(client, q="robotica senzori")) == ["Robotică și Senzori SRL"]
+
+
+def test_search_looks_in_english_descriptions_competences_and_locality(client, make_member, mems, voluntari):
+    make_member(name="Unu SRL", description_en="We build conveyor belts")
+    make_member(name="Doi SRL", competences=[mems])
+    make_member(name="Trei SRL", locality=voluntari)
+    assert listed(get(client, q="conveyor")) == ["Unu SRL"]
+    assert listed(get(client, q="microsisteme")) == ["Doi SRL"]
+    assert listed(get(client, q="voluntari")) == ["Trei SRL"]
+
+
+def test_search_keeps_the_typed_text_in_the_search_box(client, make_member):
+    response = get(client, q="tehnică")
+    assert 'value="tehnică"' in response.content.decode()
+
+
+# --- Facets ---------------------------------------------------------------------------------------
+
+
+def facet(response, name):
+    return {option.value: option for option in response.context["facets"][name]}
+
+
+def test_category_counts_apply_the_other_filters_but_not_their_own(client, make_member, mems):
+    make_member(category=Member.Category.ENTERPRISE, competences=[mems])
+    make_member(category=Member.Category.ENTERPRISE, competences=[mems])
+    make_member(category=Member.Category.RD, competences=[mems])
+    make_member(category=Member.Category.RD)
+    response = get(client, category="rd", competence="mems")
+    counts = {value: option.count for value, option in facet(response, "category").items()}
+    assert counts == {"rd": 1, "enterprise": 2, "catalyzer": 0, "public-authority": 0}
+
+
+def test_an_option_with_no_members_is_disabled_unless_it_is_selected(client, make_member):
+    make_member(category=Member.Category.ENTERPRISE, size=Member.Size.MICRO)
+    response = get(client, size="micro", category="catalyzer")
+    categories = facet(response, "category")
+    assert categories["rd"].disabled
+    assert not categories["enterprise"].disabled
+    assert categories["catalyzer"].count == 0 and not categories["catalyzer"].disabled
+    html = response.content.decode()
+    assert 'value="rd" disabled' in html
+    assert 'value="catalyzer" checked>' in html
+
+
+def test_competence_counts_are_grouped_and_apply_the_other_filters(client, make_member, mems, robotics):
+    make_member(category=Member.Category.RD, competences=[mems, robotics])
+    make_member(category=Member.Category.ENTERPRISE, competences=[mems])
+    response = get(client, category="rd", competence="mems")
+    options = {o.value: o for group in response.context["facets"]["competence"] for o in group.options}
+    assert options["mems"].count == 1 and options["mems"].selected
+    assert options["industrial-robotics"].count == 1
+    assert options["smart-sensors"].disabled
+    group_labels = [group.label for group in response.context["facets"]["competence"]]
+    assert group_labels[0] == "Robotics and automation"
+
+
+def test_county_counts_sum_their_localities_and_locality_counts_respect_a_chosen_county(
+    client, make_member, voluntari, sector_1
+):
+    make_member(locality=voluntari)
+    make_member(locality=voluntari)
+    make_member(locality=sector_1)
+    response = get(client, county="bucuresti")
+    places = {group.value: group for group in response.context["facets"]["place"]}
+    assert places["ilfov"].count == 2 and places["bucuresti"].count == 1
+    localities = {o.value: o.count for group in places.values() for o in group.options}
+    assert localities["sectorul-1"] == 1
+    assert localities["voluntari"] == 0  # outside the chosen county: choosing it would empty the page
+
+
+def test_county_counts_respect_a_chosen_locality(client, make_member, voluntari, sector_1):
+    make_member(locality=voluntari)
+    make_member(locality=sector_1)
+    response = get(client, locality="voluntari")
+    places = {group.value: group for group in response.context["facets"]["place"]}
+    assert places["ilfov"].count == 1 and places["bucuresti"].count == 0
+
+
+def test_size_counts_apply_the_other_filters(client, make_member):
+    make_member(size=Member.Size.MICRO, offers_subcontracting=True)
+    make_member(size=Member.Size.MICRO)
+    make_member(size=Member.Size.LARGE, offers_subcontracting=True)
+    response = get(client, subcontracting="1", size="micro")
+    counts = {value: option.count for value, option in facet(response, "size").items()}
+    assert counts == {"micro": 1, "small": 0, "medium": 0, "large": 1}
+
+
+def test_each_flag_is_counted_with_the_other_flag_applied_but_not_itself(client, make_member):
+    make_member(offers_subcontracting=True, seeks_partners=True)
+    make_member(offers_subcontracting=True)
+    make_member(seeks_partners=True)
+    unfiltered = get(client).context["facets"]["flags"]
+    assert (unfiltered["subcontracting"].count, unfiltered["partners"].count) == (2, 2)
+    filtered = get(client, partners="1").context["facets"]["flags"]
+    assert (filtered["subcontracting"].count, filtered["partners"].count) == (1, 2)
+
+
+def test_unpublished_members_are_not_counted_in_any_facet(client, make_member, mems, voluntari):
+    make_member(
+        category=Member.Category.RD,
+        competences=[mems],
+        locality=voluntari,
+        size=Member.Size.MICRO,
+        offers_subcontracting=True,
+        seeks_partners=True,
+        is_published=False,
+    )
+    facets = get(client).context["facets"]
+    assert all(option.count == 0 for option in facets["category"] + facets["size"])
+    assert all(o.count == 0 for group in facets["competence"] for o in group.options)
+    assert all(group.count == 0 for group in facets["place"])
+    assert facets["flags"]["subcontracting"].count == facets["flags"]["partners"].count == 0
+
+
+# --- Chips, counts, paging, empty state -----------------------------------------------------------
+
+
+def test_each_active_filter_is_a_chip_whose_link_removes_only_it(client, make_member, mems):
+    make_member(category=Member.Category.RD, competences=[mems])
+    response = get(client, category="rd", competence="mems", q="senzori")
+    chips = {chip.label: chip.remove_query for chip in response.context["chips"]}
+    assert set(chips) == {"R&D entity", "MEMS microsystems", "Search: “senzori”"}
+    assert dict(QueryDict(chips["R&D entity"]).lists()) == {"q": ["senzori"], "competence": ["mems"]}
+    assert dict(QueryDict(chips["Search: “senzori”"]).lists()) == {"category": ["rd"], "competence": ["mems"]}
+    html = response.content.decode()
+    assert "Clear all" in html
+
+
+def test_the_result_count_is_said_in_words(client, make_member):
+    make_member()
+    assert "1 member</p>" in get(client).content.decode()
+    make_member()
+    make_member()
+    assert "3 members</p>" in get(client).content.decode()
+
+
+def test_pages_hold_24_members_and_page_links_keep_the_filters(client, make_member):
+    for _ in range(30):
+        make_member(category=Member.Category.RD)
+    make_member(category=Member.Category.ENTERPRISE)
+    first = get(client, category="rd")
+    assert len(listed(first)) == 24
+    assert "?category=rd&amp;page=2" in first.content.decode()
+    second = get(client, category="rd", page="2")
+    assert len(listed(second)) == 6
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999999999999999999", "", "1.5", "٣"])
+def test_a_strange_page_number_still_shows_a_page(client, make_member, page):
+    make_member(name="Singur SRL")
+    assert listed(get(client, page=page)) == ["Singur SRL"]
+
+
+def test_an_empty_result_offers_a_way_out(client, make_member):
+    make_member(category=Member.Category.RD)
+    response = get(client, q="nimic-asemanator")
+    html = response.content.decode()
+    assert "No members match these filters." in html
+    assert "Clear all filters" in html
+
+
+def test_export_links_carry_the_filters_but_not_the_page(client, make_member):
+    make_member(category=Member.Category.RD)
+    html = get(client, category="rd", page="1").content.decode()
+    assert english("members:export_csv") + "?category=rd" in html
+    assert "page=1" not in html.split("export.csv")[1].split('"')[0]
+
+
+# --- Bad input: never a 500, always escaped ---------------------------------------------------------
+
+
+def test_script_in_any_parameter_is_escaped(client, make_member):
+    make_member()
+    payload = "<script>alert(1)</script>"
+    response = get(client, q=payload, category=payload, competence=payload, sort=payload)
+    html = response.content.decode()
+    assert payload not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_a_nul_byte_in_the_search_is_explained_not_a_500(client, make_member):
+    make_member(name="Singur SRL")
+    response = get(client, q="robo\x00tica")
+    assert listed(response) == ["Singur SRL"]
+    assert "Null characters are not allowed" in response.content.decode()
+
+
+def test_a_huge_or_empty_search_is_harmless(client, make_member):
+    make_member(name="Singur SRL")
+    assert listed(get(client, q="")) == ["Singur SRL"]
+    assert listed(get(client, q="   ")) == ["Singur SRL"]
+    assert get(client, q="a" * 5000).status_code == 200
+
+
+def test_a_thousand_repeated_parameters_are_answered(client, make_member, mems):
+    make_member(name="Senzori SRL", competences=[mems])
+    make_member(name="Altul SRL")
+    response = get(client, competence=["mems"] * 1000, category=[f"x{i}" for i in range(1000)])
+    assert listed(response) == ["Senzori SRL"]
+
+
+def test_invalid_utf8_in_the_query_string_is_answered(client, make_member):
+    make_member(name="Singur SRL")
+    response = client.get(english(URL), QUERY_STRING="q=%ff%fe&category=%c3%28")
+    assert response.status_code == 200
+
+
+# --- Query budget ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sixty_members(make_member, competences, localities):
+    for i in range(60):
+        make_member(
+            category=Member.Category.values[i % 4],
+            competences=competences[i % 7 : i % 7 + 4],
+            locality=localities[i % len(localities)],
+            size=Member.Size.values[i % 4],
+            offers_subcontracting=i % 2 == 0,
+        )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"category": ["rd", "enterprise"], "competence": "mems", "county": "ilfov", "q": "membru"},
+        {"locality": "voluntari", "size": "micro", "subcontracting": "1", "partners": "1", "sort": "newest"},
+    ],
+)
+def test_the_directory_needs_at_most_ten_queries_whatever_the_filters(
+    client, sixty_members, django_assert_max_num_queries, params
+):
+    # competences + groups, localities (options, cached later), count, page rows with locality,
+    # page competences, and one GROUP BY each for category, competence, place, size and the flags.
+    with django_assert_max_num_queries(10):
+        get(client, **params)
+
+
+def test_logos_in_cards_add_no_queries_once_their_thumbnails_exist(
+    client, make_member, competences, django_assert_max_num_queries
+):
+    for i in range(30):
+        make_member(logo=png(120 + i, 60), competences=competences[i % 5 : i % 5 + 3])
+    html = get(client).content.decode()  # makes the thumbnails (and records them in sorl's store)
+    assert 'width="96" height="48"' in html  # fitted in the 96 px box, proportions kept
+    # As in the budget above; sorl-thumbnail then reads its cache, not the database.
+    with django_assert_max_num_queries(10):
+        response = get(client)
+    assert response.content.decode().count("<img ") == 24

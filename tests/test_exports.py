@@ -1,0 +1,121 @@
+"""CSV and JSON exports: exactly the filtered set, every page, public fields only, streamed."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from members.columns import COLUMNS
+from members.models import Competence, ContactPerson, Locality, Member
+
+
+def url(name):
+    with translation.override("en"):
+        return reverse(name)
+
+
+def export_csv(client, **params):
+    response = client.get(url("members:export_csv"), params)
+    assert response.status_code == 200
+    assert response.streaming
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return response, list(csv.DictReader(io.StringIO(body)))
+
+
+def export_json(client, **params):
+    response = client.get(url("members:export_json"), params)
+    assert response.status_code == 200
+    assert response.streaming
+    return response, json.loads(b"".join(response.streaming_content))
+
+
+def directory_names(client, **params):
+    response = client.get(url("members:directory"), params)
+    paginator = response.context["page"].paginator
+    return sorted(m.name for m in paginator.object_list)
+
+
+@pytest.fixture
+def varied_members(make_member):
+    mems = Competence.objects.get(slug="mems")
+    robotics = Competence.objects.get(slug="industrial-robotics")
+    voluntari = Locality.objects.get(slug="voluntari")
+    for i in range(30):
+        make_member(
+            category=Member.Category.values[i % 4],
+            competences=[mems] if i % 3 == 0 else [robotics, mems] if i % 3 == 1 else [],
+            locality=voluntari if i % 2 else None,
+            size=Member.Size.values[i % 4],
+            offers_subcontracting=i % 5 == 0,
+        )
+    make_member(name="Nepublicat SRL", competences=[mems], is_published=False)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"category": "enterprise"},
+        {"competence": ["mems", "industrial-robotics"], "county": "ilfov"},
+        {"size": ["micro", "large"], "subcontracting": "1"},
+        {"q": "membru", "category": ["rd", "catalyzer"], "page": "2"},
+    ],
+)
+def test_both_exports_hold_exactly_the_filtered_set_on_every_page(client, varied_members, params):
+    expected = directory_names(client, **params)
+    _response, rows = export_csv(client, **params)
+    _response, data = export_json(client, **params)
+    assert sorted(row["name"] for row in rows) == expected
+    assert data["count"] == len(data["results"]) == len(expected)
+    assert sorted(row["name"] for row in data["results"]) == expected
+
+
+def test_the_csv_uses_the_import_columns_and_says_published(client, make_member):
+    make_member(
+        name="Unu SRL", competences=list(Competence.objects.filter(slug__in=["mems", "cnc-machining"]))
+    )
+    response, rows = export_csv(client)
+    assert list(rows[0]) == COLUMNS
+    assert rows[0]["published"] == "yes"
+    assert rows[0]["competences"] == "mems; cnc-machining"  # in English name order
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'attachment; filename="mechatrec-members-' in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith('.csv"')
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(client, make_member):
+    make_member(name="=HYPERLINK(1) SRL", short_description_ro="+cmd", description_ro="@SUM(A1)", phone="-1")
+    _response, rows = export_csv(client)
+    assert rows[0]["name"] == "'=HYPERLINK(1) SRL"
+    assert rows[0]["short_description_ro"] == "'+cmd"
+    assert rows[0]["description_ro"] == "'@SUM(A1)"
+    assert rows[0]["phone"] == "'-1"
+
+
+def test_exports_leave_out_unpublished_members_and_contact_persons(client, make_member):
+    member = make_member(name="Public SRL")
+    ContactPerson.objects.create(
+        member=member,
+        name="Ana Consimțită",
+        email="ana@public.example.ro",
+        public_consent=True,
+        consent_given_at=timezone.now(),
+        consent_method="form",
+    )
+    make_member(name="Nepublicat SRL", is_published=False)
+    _response, rows = export_csv(client)
+    response, data = export_json(client)
+    assert [row["name"] for row in rows] == [row["name"] for row in data["results"]] == ["Public SRL"]
+    for body in (json.dumps(data), json.dumps(rows)):
+        assert "Ana Consimțită" not in body and "ana@public.example.ro" not in body
+    assert response["Content-Disposition"].endswith('.json"')
+
+
+def test_exports_ignore_bad_filter_values_like_the_directory(client, make_member):
+    make_member(name="Unu SRL", category=Member.Category.RD)
+    make_member(name="Doi SRL", category=Member.Category.ENTERPRISE)
+    _response, data = export_json(client, category=["rd", "nowhere"], sort="-pk", page="abc")
+    assert [row["name"] for row in data["results"]] == ["Unu SRL"]
