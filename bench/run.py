@@ -9,6 +9,7 @@ table per size and writes it to bench/results/<date>-<size>.md.
 
 import argparse
 import datetime
+import http.client
 import os
 import platform
 import re
@@ -202,6 +203,8 @@ def probe(url):
         return error.code, error.headers.get("X-Bench-Queries")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, None
+    except http.client.HTTPException:  # e.g. a streamed export cut off by gunicorn's worker timeout
+        return "cut off", None
 
 
 def cpu_seconds(pid):
@@ -328,7 +331,9 @@ def rps(result):
 
 def row(name, mode, result, floor_rps):
     if result["status"] != 200:
-        label = "not found" if result["status"] == 404 else "unreachable" if not result["status"] else "error"
+        label = {404: "not found", 0: "unreachable", "cut off": "(response incomplete)"}.get(
+            result["status"], "error"
+        )
         return f"| {name} | {mode} | {result['status']} {label} | | | | | | | |"
     if not result["requests"]:  # every request outlasted the run: no figure means anything
         return f"| {name} | {mode} | 200, none finished in the run | | | | | | | |"
