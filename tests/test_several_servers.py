@@ -27,7 +27,9 @@ PASSWORD = "a-long-password-123"  # the `manager` fixture's
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (shared by both servers)"),
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush after this test must not re-create content types behind
+    # the back of later serialized_rollback tests (Django then inserts them twice).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
