@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .admin import composition
+from .cache import public_page
 from .columns import COLUMNS, member_row, neutralise_formula
 from .facets import facet_counts
 from .filters import MemberFilter, chips, export_query
@@ -23,26 +24,32 @@ SIMILAR_COUNT = 4
 EXPORT_CHUNK = 500
 
 
+@public_page
 def home(request):
     return render(request, "home.html", {"composition": composition(Member.objects.published())})
 
 
+@public_page
 def directory(request):
     filterset = MemberFilter(request.GET)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    facets = facet_counts(filterset)
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator.count = facets["total"]  # counted with the facets, in the same query
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "members/directory.html",
         {
             "filterset": filterset,
             "page": page,
-            "facets": facet_counts(filterset),
+            "facets": facets,
             "chips": chips(filterset),
             "export_query": export_query(filterset),
         },
     )
 
 
+@public_page
 def profile(request, slug):
     member = get_object_or_404(Member.objects.for_directory(), slug=slug)
     return render(
