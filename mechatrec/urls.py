@@ -3,9 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from members.languages import switch_language
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Outside the language prefixes: the switcher's link, which also remembers the choice.
+    path("language/<str:language_code>/", switch_language, name="switch_language"),
 ]
 urlpatterns += i18n_patterns(path("", include("members.urls")))
 
