@@ -29,7 +29,6 @@ from .columns import COLUMNS
 from .models import Competence, CompetenceGroup, ContactPerson, ImportBatch, Locality, Member
 from .resources import MemberExportResource
 
-
 admin.site.site_header = _("MECHATREC administration")
 admin.site.site_title = _("MECHATREC administration")
 admin.site.index_title = _("Member directory")
