@@ -8,6 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Development defaults; production sets its own environment (README, "Production").
 DEV_ENV := DEBUG=$${DEBUG:-True}
+# Two workers: the suite is mostly waiting on the database. PYTEST_JOBS= runs it serially.
+PYTEST_JOBS ?= -n 2
 TEST_ENV := DEBUG=True SECRET_KEY=test-only-not-secret AXES_ENABLED=$${AXES_ENABLED:-True}
 
 .PHONY: run test install install-dev migrate messages demo lint format serve bench audit screenshots backup restore clean
@@ -40,7 +42,24 @@ run: messages migrate
 
 ## The whole suite against DATABASE_URL (SQLite when unset).
 test: $(VENV)/.installed-dev messages
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_JOBS) $(PYTEST_ARGS)
+
+## Production: gunicorn with the environment's settings (README, "Production"); DEBUG stays as set
+## there, so never True. Checks the deployment, migrates and collects static files first.
+serve: messages
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+## Database dump + media + manifest as one .tar.gz in BACKUP_DIR (var/backups by default).
+backup: $(VENV)/.installed
+	$(MANAGE) backup
+
+## Restore a backup into the (new, empty) database of DATABASE_URL: make restore FILE=path.tar.gz
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/mechatrec-....tar.gz"; exit 2; }
+	$(MANAGE) restore "$(FILE)"
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Turns "database unreachable" raised by a view into a 503 with Retry-After, not a 500.
+    "mechatrec.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -171,6 +173,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("ADMIN_URL must be a path such as 'gestiune-x7k2/', not the site root.")
 
 # django-axes: lock after 5 failures for a username or an IP, for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -178,6 +182,15 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Behind the documented nginx the TCP peer is the proxy; the client's address is the entry the
+# trusted proxies appended to X-Forwarded-For (see mechatrec/security.py).
+AXES_CLIENT_IP_CALLABLE = "mechatrec.security.client_ip"
+# Lockout and login events are logged, but never with who or from where (GDPR).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
+# Data minimisation: keep failed attempts (needed for the lockout), not a register of who logged
+# in from where; the masked log line records that a login happened.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ro"
@@ -199,6 +212,8 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# Where `make backup` writes; keep it off the web root and copy it off the machine.
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or BASE_DIR / "var" / "backups")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -227,10 +242,25 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# How many reverse proxies append to X-Forwarded-For in front of gunicorn (nginx alone: 1).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more.")
+if BEHIND_PROXY:
     # Only trust X-Forwarded-Proto from the documented reverse proxy.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe /healthz over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Preloading HSTS binds the whole registrable domain (mechatrec.ro), which is the cluster's
+# decision, not this application's: keep it opt-in and do not let `check --deploy` nag about it.
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Staff sessions end after SESSION_COOKIE_AGE seconds, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# No page script reads the CSRF cookie (forms carry the token), so hide it from scripts too.
+CSRF_COOKIE_HTTPONLY = True
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -247,19 +277,29 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# Everything goes to standard error (gunicorn/systemd collect it). Named loggers only set their
+# level and propagate to the root handler. No personal data is logged: axes masks usernames and
+# addresses (AXES_SENSITIVE_PARAMETERS); gunicorn's access log omits client addresses.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        "members": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        "axes": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "members": {"handlers": [], "level": LOG_LEVEL},
+        "mechatrec": {"handlers": [], "level": LOG_LEVEL},
+        "axes": {"handlers": [], "level": LOG_LEVEL},
+        # Scanners send random Host headers all day; the 400 answers them, a traceback per
+        # request would bury real errors.
+        "django.security.DisallowedHost": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 SITE_NAME = "MECHATREC"
+# Where people write to have their data corrected or removed (shown on the privacy page).
+PRIVACY_EMAIL = env_str("PRIVACY_EMAIL", "privacy@mechatrec.example")
 SITE_MOTTO = _("Mechatronics for the future!")

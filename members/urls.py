@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import legal, views
 
 app_name = "members"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("members/export.csv", views.export_csv, name="export_csv"),
     path("members/export.json", views.export_json, name="export_json"),
     path("members/<slug:slug>/", views.profile, name="profile"),
+    path("privacy/", legal.privacy, name="privacy"),
 ]

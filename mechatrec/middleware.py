@@ -1,0 +1,52 @@
+"""Graceful failure when the database is unreachable."""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+from django.utils.translation import gettext
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client (or a CDN) should wait before trying again; a restart of PostgreSQL or a
+# fail-over usually takes well under a minute.
+RETRY_AFTER_SECONDS = 30
+
+
+def service_unavailable():
+    """The 503 page, rendered without touching the database (no request context processors)."""
+    try:
+        body = loader.get_template("503.html").render({})
+        content_type = "text/html; charset=utf-8"
+    except Exception:
+        # The page must go out even if the template itself fails; nothing here is worth a 500.
+        logger.exception("The 503 page could not be rendered")
+        body = gettext("The directory is temporarily unavailable. Please try again in a few minutes.")
+        content_type = "text/plain; charset=utf-8"
+    response = HttpResponse(body, status=503, content_type=content_type)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 + Retry-After instead of a 500 when a view cannot reach the database.
+
+    PostgreSQL's connect_timeout (DB_CONNECT_TIMEOUT, 3 s) bounds how long a worker waits before
+    the OperationalError arrives here. A query cancelled by the statement timeout is an
+    OperationalError too: an overloaded database also earns "try again shortly", not a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            # The error class only: its text may contain host names and user names.
+            logger.error("Database unavailable (%s) while serving a page", type(exception).__name__)
+            return service_unavailable()
+        return None

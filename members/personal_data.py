@@ -1,0 +1,121 @@
+"""Everything held about one person, found and erased by e-mail address (GDPR art. 15 and 17).
+
+Personal data lives in: contact persons and their history, a member's public e-mail (when it is
+a person's address) and its history, user accounts, failed-login records, and the admin's change
+log (which names contact persons added or changed through a member's page).
+"""
+
+import json
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+
+from . import cache
+from .models import ContactPerson, Member
+
+ERASED = "[erased]"
+LOGIN_RECORDS = (AccessAttempt, AccessLog, AccessFailureLog)
+
+
+def _usernames(email):
+    users = get_user_model().objects.filter(email__iexact=email)
+    return {email, *users.values_list("username", flat=True)}
+
+
+def _login_records(model, usernames):
+    query = Q()
+    for username in usernames:
+        query |= Q(username__iexact=username)
+    return model.objects.filter(query)
+
+
+def _json_text(text):
+    # LogEntry.change_message is JSON: non-ASCII letters (ş, ţ) are stored as \u escapes.
+    return json.dumps(text)[1:-1]
+
+
+def _admin_log_entries(contact_ids, texts):
+    """Change-log entries about these contacts, or naming any of `texts` (names, the address)."""
+    query = Q(content_type__model="contactperson", object_id__in=[str(pk) for pk in contact_ids])
+    for text in texts:
+        query |= Q(object_repr__contains=text) | Q(change_message__contains=_json_text(text))
+    return LogEntry.objects.filter(query)
+
+
+def export_person(email):
+    """A JSON-ready dict of every row that holds `email` or belongs to the person behind it."""
+    contacts = ContactPerson.objects.filter(email__iexact=email)
+    contact_ids = list(contacts.values_list("pk", flat=True))
+    names = set(contacts.values_list("name", flat=True))
+    usernames = _usernames(email)
+    return {
+        "email": email,
+        "contact_persons": list(contacts.values()),
+        "contact_person_history": list(
+            ContactPerson.history.filter(Q(id__in=contact_ids) | Q(email__iexact=email))
+            .order_by("history_date")
+            .values()
+        ),
+        "members_with_this_email": list(
+            Member.objects.filter(email__iexact=email).values("name", "slug", "email")
+        ),
+        "member_history_with_this_email": list(
+            Member.history.filter(email__iexact=email).values("id", "name", "email", "history_date")
+        ),
+        "users": list(
+            get_user_model()
+            .objects.filter(email__iexact=email)
+            .values("username", "first_name", "last_name", "email", "date_joined", "last_login", "is_staff")
+        ),
+        "login_records": {
+            model._meta.model_name: list(_login_records(model, usernames).values()) for model in LOGIN_RECORDS
+        },
+        "admin_log_mentions": list(
+            _admin_log_entries(contact_ids, names | {email}).values(
+                "action_time", "object_repr", "change_message"
+            )
+        ),
+    }
+
+
+@transaction.atomic
+def erase_person(email):
+    """Remove `email` and the contact persons it belongs to from every table; returns counts.
+
+    Contact persons are deleted with all their history rows; where the address is a member's or a
+    user's, the address alone is blanked (the organisation or account stays).
+    """
+    removed = {}
+    contacts = ContactPerson.objects.filter(email__iexact=email)
+    contact_ids = list(contacts.values_list("pk", flat=True))
+    names = set(contacts.values_list("name", flat=True))
+    usernames = _usernames(email)
+
+    removed["contact persons"] = contacts.delete()[0]  # bumps the cache version (signals)
+    # After the delete: simple-history has just written a "deleted" row holding the data too.
+    removed["contact person history rows"] = ContactPerson.history.filter(
+        Q(id__in=contact_ids) | Q(email__iexact=email)
+    ).delete()[0]
+    removed["member e-mails blanked"] = Member.objects.filter(email__iexact=email).update(email="")
+    removed["member history e-mails blanked"] = Member.history.filter(email__iexact=email).update(email="")
+    removed["user e-mails blanked"] = get_user_model().objects.filter(email__iexact=email).update(email="")
+    removed["login records"] = sum(_login_records(model, usernames).delete()[0] for model in LOGIN_RECORDS)
+    removed["admin log entries scrubbed"] = _scrub_admin_log(contact_ids, names | {email})
+    # Queryset updates send no signals: make every cached public page stale explicitly.
+    cache.bump_version()
+    return removed
+
+
+def _scrub_admin_log(contact_ids, texts):
+    """Replace names and the address in the admin's change log, which keeps them as text."""
+    scrubbed = 0
+    for entry in _admin_log_entries(contact_ids, texts):
+        for text in texts:
+            entry.object_repr = entry.object_repr.replace(text, ERASED)
+            entry.change_message = entry.change_message.replace(_json_text(text), ERASED)
+        entry.save(update_fields=["object_repr", "change_message"])
+        scrubbed += 1
+    return scrubbed

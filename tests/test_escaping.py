@@ -1,0 +1,54 @@
+"""Anything a visitor puts in the address comes back escaped, never as live markup."""
+
+import pytest
+from django.urls import reverse
+
+VECTORS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'><svg onload=alert(1)>",
+    "javascript:alert(1)//",
+]
+
+
+def assert_not_live(payload, html):
+    """Markup characters must arrive as entities; a script URL must never become a link."""
+    if any(char in payload for char in "<>\"'"):
+        assert payload not in html
+    assert 'href="javascript:' not in html
+
+
+@pytest.mark.parametrize("payload", VECTORS)
+def test_admin_login_escapes_the_next_parameter(client, db, payload):
+    response = client.get(reverse("admin:login"), {"next": payload})
+    assert response.status_code == 200
+    assert_not_live(payload, response.content.decode())
+
+
+@pytest.mark.parametrize("payload", VECTORS)
+def test_public_pages_escape_any_query_parameter(client, make_member, payload):
+    public_pages = [
+        reverse("members:home"),
+        reverse("members:directory"),
+        make_member().get_absolute_url(),
+        reverse("members:privacy"),
+    ]
+    for url in public_pages:
+        response = client.get(url, {"q": payload, "page": payload, "lang": payload})
+        assert response.status_code == 200
+        assert_not_live(payload, response.content.decode())
+
+
+@pytest.mark.parametrize("payload", VECTORS)
+def test_not_found_page_does_not_echo_a_hostile_path(client, db, payload):
+    response = client.get("/ro/members/" + payload + "/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert_not_live(payload, html)
+    assert "This page does not exist" in html
+
+
+def test_language_switch_does_not_redirect_to_a_script_url(client, db):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "javascript:alert(1)"})
+    assert response.status_code == 302
+    assert not response["Location"].startswith("javascript:")
