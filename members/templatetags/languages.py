@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import reverse
 
 from members.languages import path_in_language
@@ -26,13 +27,18 @@ def language_versions(context):
     The switch URL goes through `switch_language`, which remembers the choice; the absolute page
     URL is the other version itself, for the hreflang and canonical links.
     """
-    request = context["request"]
-    return [
-        (
-            code,
-            name,
-            f"{reverse('switch_language', args=[code])}?{urlencode({'next': request.get_full_path()})}",
-            page_in_language(context, code, absolute=True),
-        )
-        for code, name in settings.LANGUAGES
-    ]
+    request = context.get("request")
+    if request is None:  # the 500 page is rendered without a request: no links
+        return []
+    try:
+        return [
+            (
+                code,
+                name,
+                f"{reverse('switch_language', args=[code])}?{urlencode({'next': request.get_full_path()})}",
+                page_in_language(context, code, absolute=True),
+            )
+            for code, name in settings.LANGUAGES
+        ]
+    except DisallowedHost:  # the 400 page for a forged Host header must still render
+        return []
