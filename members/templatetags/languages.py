@@ -6,6 +6,8 @@ from django import template
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from members.languages import path_in_language
 
@@ -42,3 +44,15 @@ def language_versions(context):
         ]
     except DisallowedHost:  # the 400 page for a forged Host header must still render
         return []
+
+
+@register.filter
+def month_and_year(value):
+    """'March 2019' in English, 'martie 2019' in Romanian.
+
+    Romanian writes month names in lower case, but Django's Romanian catalogue capitalises them.
+    """
+    if not value:
+        return ""
+    text = date_format(value, "YEAR_MONTH_FORMAT")
+    return text.lower() if get_language() == "ro" else text
