@@ -12,7 +12,7 @@ DEV_ENV := DEBUG=$${DEBUG:-True}
 PYTEST_JOBS ?= -n 2
 TEST_ENV := DEBUG=True SECRET_KEY=test-only-not-secret AXES_ENABLED=$${AXES_ENABLED:-True}
 
-.PHONY: run test install install-dev migrate messages demo lint format serve bench audit screenshots backup restore clean
+.PHONY: run test install install-dev node migrate messages demo lint format serve bench audit screenshots backup restore clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+## Node quality tools pinned in package-lock.json: the W3C Nu validator (tests) and Lighthouse.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+node: node_modules/.package-lock.json
 
 ## Compile the committed .po catalogues (pure Python, no gettext needed).
 messages: $(VENV)/.installed
@@ -43,6 +48,15 @@ run: messages migrate
 ## The whole suite against DATABASE_URL (SQLite when unset).
 test: $(VENV)/.installed-dev messages
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_JOBS) $(PYTEST_ARGS)
+
+## Lighthouse (mobile) on home, directory and a profile of a production-settings server with
+## the demo data; prints the four scores and fails below target. Needs Chromium (README).
+audit: $(VENV)/.installed-dev messages node
+	$(PY) -m tools.audit
+
+## Screenshots of home, a filtered directory and a profile at 375 and 1280 px → docs/screenshots/.
+screenshots: $(VENV)/.installed-dev messages
+	$(PY) -m tools.screenshots
 
 ## Production: gunicorn with the environment's settings (README, "Production"); DEBUG stays as set
 ## there, so never True. Checks the deployment, migrates and collects static files first.
@@ -69,5 +83,9 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## The benchmark of issue 8 (bench/README.md); BENCH_ARGS="--quick" for a smoke test.
+bench: $(VENV)/.installed-dev
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules

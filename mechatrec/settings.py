@@ -156,6 +156,10 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# DIRECTORY_CACHE=off makes public pages bypass every cache of directory data (see members.cache);
+# the benchmark's "cold" runs use it. The version number is still bumped, so turning it back on
+# never serves anything stale.
+DIRECTORY_CACHE = env_bool("DIRECTORY_CACHE", True)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -214,8 +218,31 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 # Where `make backup` writes; keep it off the web root and copy it off the machine.
 BACKUP_DIR = Path(env_str("BACKUP_DIR") or BASE_DIR / "var" / "backups")
+# MEDIA_STORAGE=s3 keeps uploaded logos in an S3-compatible bucket, so app servers share no disk.
+# It needs the optional `django-storages[s3]` package; credentials come from the standard
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables, read by boto3, never from here.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE") or "filesystem"
+if MEDIA_STORAGE == "filesystem":
+    MEDIA_STORAGE_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    if not env_str("MEDIA_S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET (the bucket's name).")
+    MEDIA_STORAGE_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MEDIA_S3_BUCKET"),
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("MEDIA_S3_REGION") or None,
+            "custom_domain": env_str("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            # Logos are public: plain URLs, no expiring signatures in cached pages.
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'filesystem' or 's3', not {MEDIA_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE_BACKEND,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

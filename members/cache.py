@@ -8,6 +8,7 @@ version is shared by every app server.
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 VERSION_KEY = "directory:version"
@@ -25,6 +26,11 @@ def version():
 def bump_version():
     # A fresh, never-before-used value: correct even if the key was evicted meanwhile.
     cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def enabled():
+    """False when DIRECTORY_CACHE=off: callers must then compute the page data afresh."""
+    return settings.DIRECTORY_CACHE
 
 
 def versioned_key(*parts):

@@ -400,6 +400,15 @@ class Member(Bilingual, models.Model):
 
     def build_search_text(self, with_relations=True):
         """The folded text search looks in. Reads competences and locality (queries)."""
+        competences = self.competences.all() if with_relations and self.pk else ()
+        return self.search_text_with(competences)
+
+    def search_text_with(self, competences):
+        """The folded search text given these competences; no query when `locality` is loaded.
+
+        Bulk loaders (members.synthetic) call it on unsaved members, so there is one definition of
+        what search looks in.
+        """
         parts = [
             self.name,
             self.short_description_ro,
@@ -410,9 +419,8 @@ class Member(Bilingual, models.Model):
         if self.locality_id:
             locality = self.locality
             parts += [locality.name, locality.county]
-        if with_relations and self.pk:
-            for competence in self.competences.all():
-                parts += [competence.name_ro, competence.name_en]
+        for competence in competences:
+            parts += [competence.name_ro, competence.name_en]
         return fold(" ".join(p for p in parts if p))
 
     def refresh_search_text(self):

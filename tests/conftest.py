@@ -10,6 +10,7 @@ from django.utils import translation
 from model_bakery import baker
 
 from members.models import Competence, Locality, Member
+from tools.chromium import in_ci
 
 _names = itertools.count(1)
 
@@ -102,3 +103,14 @@ def competences(db):
 @pytest.fixture
 def localities(db):
     return list(Locality.objects.order_by("slug"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI a skipped browser test counts as a failure: a green run must have used the browser."""
+    report = yield
+    if report.skipped and item.get_closest_marker("browser") and in_ci():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped in CI (CI=true), which counts as a failure: {reason}"
+    return report

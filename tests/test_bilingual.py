@@ -170,7 +170,7 @@ def test_the_directory_counts_members_with_romanian_plurals(client, make_member,
     for _ in range(count):
         make_member()
     html = html_of(client.get(url("members:directory", "ro")))
-    assert f'<p id="result-count" class="result-count">{romanian}</p>' in html
+    assert f'<h2 id="result-count" class="result-count">{romanian}</h2>' in html
 
 
 def test_counts_use_the_languages_thousands_separator(client, db):
@@ -187,8 +187,8 @@ def test_counts_use_the_languages_thousands_separator(client, db):
     )
     ro_html = html_of(client.get(url("members:directory", "ro")))
     en_html = html_of(client.get(url("members:directory", "en")))
-    assert '<p id="result-count" class="result-count">1.000 de membri</p>' in ro_html
-    assert '<p id="result-count" class="result-count">1,000 members</p>' in en_html
+    assert '<h2 id="result-count" class="result-count">1.000 de membri</h2>' in ro_html
+    assert '<h2 id="result-count" class="result-count">1,000 members</h2>' in en_html
     assert "1.000 de întreprinderi" in html_of(client.get(url("members:home", "ro")))
 
 

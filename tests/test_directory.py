@@ -337,10 +337,10 @@ def test_each_active_filter_is_a_chip_whose_link_removes_only_it(client, make_me
 
 def test_the_result_count_is_said_in_words(client, make_member):
     make_member()
-    assert "1 member</p>" in get(client).content.decode()
+    assert "1 member</h2>" in get(client).content.decode()
     make_member()
     make_member()
-    assert "3 members</p>" in get(client).content.decode()
+    assert "3 members</h2>" in get(client).content.decode()
 
 
 def test_pages_hold_24_members_and_page_links_keep_the_filters(client, make_member):

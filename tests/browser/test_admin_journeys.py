@@ -1,0 +1,91 @@
+"""The cluster manager's journeys through the admin, in a real browser."""
+
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from members.models import Competence, Member
+
+# A live server needs committed data; serialized_rollback restores the reference data
+# (competences, localities) that the flush after each test would otherwise remove.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def logo_file(tmp_path):
+    """A real PNG on disk, as the manager would pick it in the file dialog."""
+    path = tmp_path / "robotica-logo.png"
+    Image.new("RGB", (120, 80), (11, 92, 173)).save(path, "PNG")
+    return path
+
+
+def test_manager_logs_in_through_the_login_form(log_in_through_the_form, page):
+    log_in_through_the_form()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("link", name="Members", exact=True)).to_be_visible()
+
+
+def test_a_wrong_password_keeps_the_manager_on_the_login_page(page, live_server, manager):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill(manager.username)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".errornote")).to_contain_text("correct username and password")
+
+
+def test_manager_creates_a_member_with_a_logo_and_two_competences(manager_page, live_server, logo_file):
+    first, second = Competence.objects.order_by("slug")[:2]
+    page = manager_page
+    page.goto(f"{live_server.url}/admin/members/member/add/")
+
+    # .first: the hidden empty contact-person form has a "Name:" field too.
+    page.get_by_label("Name:", exact=True).first.fill("Robotică Experimentală SRL")
+    page.get_by_label("Category").select_option(label="enterprise")
+    page.locator("#id_logo").set_input_files(logo_file)
+    page.get_by_label(first.name_en, exact=True).check()
+    page.get_by_label(second.name_en, exact=True).check()
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    member = Member.objects.get(name="Robotică Experimentală SRL")
+    assert set(member.competences.all()) == {first, second}
+    assert member.logo.name.startswith("logos/") and member.logo.storage.exists(member.logo.name)
+    assert not member.is_published  # new members wait for the manager's decision
+
+
+def test_manager_publishes_a_member_with_the_list_action_and_the_history_shows_it(
+    manager_page, live_server, make_member
+):
+    member = make_member(name="Senzori Inteligenți SRL", is_published=False)
+    page = manager_page
+    page.goto(f"{live_server.url}/admin/members/member/")
+
+    row = page.get_by_role("row").filter(has_text="Senzori Inteligenți SRL")
+    row.get_by_role("checkbox").check()
+    page.get_by_role("combobox", name="Action").select_option(label="Publish the selected members")
+    page.get_by_role("button", name=re.compile("^(Go|Run)$")).click()
+
+    expect(page.locator(".messagelist")).to_contain_text("1 member published.")
+    member.refresh_from_db()
+    assert member.is_published
+
+    page.goto(f"{live_server.url}/admin/members/member/{member.pk}/history/")
+    latest = page.locator("#change-history tbody tr").first
+    expect(latest).to_contain_text("Published")  # the change reason the action records
+    expect(latest).to_contain_text("manager")
+
+
+def test_the_history_shows_who_changed_which_field(manager_page, live_server, make_member):
+    member = make_member(name="Acționări Electrice SRL", is_published=False)
+    page = manager_page
+    page.goto(f"{live_server.url}/admin/members/member/{member.pk}/change/")
+    page.get_by_label("Website:", exact=True).fill("actionari.example.ro")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(f"{live_server.url}/admin/members/member/{member.pk}/history/")
+    history = page.locator("#change-history")
+    expect(history).to_contain_text("manager")  # who
+    expect(history).to_contain_text("https://actionari.example.ro")  # what
