@@ -31,7 +31,6 @@ from .resources import MemberExportResource
 
 admin.site.site_header = _("MECHATREC administration")
 admin.site.site_title = _("MECHATREC administration")
-admin.site.index_title = _("Member directory")
 
 
 class CountyFilter(admin.SimpleListFilter):
