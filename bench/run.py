@@ -283,7 +283,10 @@ def measure(base, path, pid, args):
 def run_django(args, urls, cache):
     base = f"http://127.0.0.1:{args.port}"
     command = [VENV / "gunicorn", "mechatrec.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-               "--workers", str(args.workers), "--worker-class", "sync", "--log-level", "error"]  # fmt: skip
+               "--workers", str(args.workers), "--worker-class", "sync", "--log-level", "error",
+               # No recycling (gunicorn.conf.py: max_requests): a replaced worker takes its CPU time
+               # with it, and the CPU ms/req column would read low or even negative.
+               "--max-requests", "0"]  # fmt: skip
     server = start(command, server_env(args, cache), base + "/bench/ok")
     try:
         return {name: measure(base, path, server.pid, args) for name, path in urls.items()}

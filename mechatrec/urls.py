@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from members.languages import switch_language
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("language/<str:language_code>/", switch_language, name="switch_language"),
     # Outside i18n_patterns: load balancers probe one fixed, unredirected address.
     path("healthz", healthz, name="healthz"),
+    # Crawlers (and Lighthouse's SEO audit) ask for it at the root, in no language.
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
 urlpatterns += i18n_patterns(path("", include("members.urls")))
 

@@ -6,10 +6,13 @@ are simply never read again and expire on their own. With CACHE_URL pointing at 
 version is shared by every app server.
 """
 
+import hashlib
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 
 VERSION_KEY = "directory:version"
 
@@ -35,3 +38,39 @@ def enabled():
 
 def versioned_key(*parts):
     return ":".join(["directory", str(version()), *map(str, parts)])
+
+
+def get_or_set(key, compute, timeout):
+    """`compute()` cached under `versioned_key(key)`, or computed afresh when DIRECTORY_CACHE=off."""
+    if not enabled():
+        return compute()
+    return cache.get_or_set(versioned_key(key), compute, timeout=timeout)
+
+
+# Entries are never stale (the version changes with the data); the timeout only frees memory.
+PAGE_TIMEOUT = 3600
+
+
+def public_page(view):
+    """Serve an anonymous GET from the cache, keyed on the version and the full path.
+
+    Only visitors without a session cookie are served from it (staff may see more), and only
+    complete 200 answers that set no cookie are stored, so nothing personal is ever shared. The
+    path carries the language (/ro/, /en/) and the query string carries the filters.
+    """
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if not enabled() or request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        key = versioned_key("page", hashlib.sha256(request.get_full_path().encode()).hexdigest())
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type = stored
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+        return response
+
+    return cached_view

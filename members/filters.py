@@ -10,15 +10,14 @@ Several values of one parameter are OR-ed; different parameters are AND-ed.
 from dataclasses import dataclass, field
 
 import django_filters
-from django.core.cache import cache as django_cache
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .cache import versioned_key
-from .models import Competence, Locality, Member
+from . import cache
+from .models import Competence, Locality, Member, search_condition
 from .text import fold
 
 # sort value → (label, order_by). Ties are broken by name so pages are stable.
@@ -67,7 +66,7 @@ class Reference:
 
 
 def load_reference():
-    """The filters' options, two queries, cached until any competence or locality changes."""
+    """The filters' options: two queries, cached until anything in the directory changes."""
 
     def load():
         return Reference(
@@ -75,25 +74,25 @@ def load_reference():
             places=Places(list(Locality.objects.order_by("county", "name"))),
         )
 
-    return django_cache.get_or_set(versioned_key("filter-reference"), load, timeout=3600)
+    return cache.get_or_set("filter-reference", load, timeout=3600)
 
 
 class MemberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    q = django_filters.CharFilter(method="filter_by_condition", label=_("Search"))
     category = django_filters.MultipleChoiceFilter(
-        choices=Member.Category.choices, label=_("Category"), method="filter_category"
+        choices=Member.Category.choices, label=_("Category"), method="filter_by_condition"
     )
-    competence = django_filters.MultipleChoiceFilter(label=_("Competence"), method="filter_competence")
-    locality = django_filters.MultipleChoiceFilter(label=_("Locality"), method="filter_locality")
-    county = django_filters.MultipleChoiceFilter(label=_("County"), method="filter_county")
+    competence = django_filters.MultipleChoiceFilter(label=_("Competence"), method="filter_by_condition")
+    locality = django_filters.MultipleChoiceFilter(label=_("Locality"), method="filter_by_condition")
+    county = django_filters.MultipleChoiceFilter(label=_("County"), method="filter_by_condition")
     size = django_filters.MultipleChoiceFilter(
-        choices=Member.Size.choices, label=_("Size"), method="filter_size"
+        choices=Member.Size.choices, label=_("Size"), method="filter_by_condition"
     )
     subcontracting = django_filters.ChoiceFilter(
-        choices=[(YES, _("Offers subcontracting"))], label=_("Subcontracting"), method="filter_subcontracting"
+        choices=[(YES, _("Offers subcontracting"))], label=_("Subcontracting"), method="filter_by_condition"
     )
     partners = django_filters.ChoiceFilter(
-        choices=[(YES, _("Seeks project partners"))], label=_("Partners"), method="filter_partners"
+        choices=[(YES, _("Seeks project partners"))], label=_("Partners"), method="filter_by_condition"
     )
     sort = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (label, _order) in SORTS.items()],
@@ -153,38 +152,47 @@ class MemberFilter(django_filters.FilterSet):
         return cleaned
 
     # --- what each filter does ------------------------------------------------------------------
+    # Each filter is one condition on the member row (a Q), so the facets can count several
+    # dimensions in one query with each dimension's own filter left out (see members.facets).
 
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)  # the queryset owns how search works
+    def filter_by_condition(self, queryset, name, value):
+        return queryset.filter(self.condition(name, value))
 
-    def filter_category(self, queryset, name, values):
-        return queryset.filter(category__in=values)
-
-    def filter_competence(self, queryset, name, values):
-        # A subquery rather than a JOIN: a member with two chosen competences appears once.
-        ids = [self.reference.competence_by_slug[slug].pk for slug in values]
-        through = Member.competences.through.objects.filter(competence_id__in=ids)
-        return queryset.filter(pk__in=through.values("member_id"))
-
-    def filter_locality(self, queryset, name, values):
-        by_slug = self.reference.locality_by_slug
-        return queryset.filter(locality_id__in=[by_slug[slug].pk for slug in values])
-
-    def filter_county(self, queryset, name, values):
-        counties = self.reference.places.counties
-        return queryset.filter(locality__county__in=[counties[slug] for slug in values])
-
-    def filter_size(self, queryset, name, values):
-        return queryset.filter(size__in=values)
-
-    def filter_subcontracting(self, queryset, name, value):
-        return queryset.filter(offers_subcontracting=True)
-
-    def filter_partners(self, queryset, name, value):
-        return queryset.filter(seeks_partners=True)
+    def condition(self, name, value):
+        """The WHERE condition of filter `name` for its cleaned `value`, on member columns only."""
+        reference = self.reference
+        if name == "q":
+            return search_condition(value)  # the models own how search works
+        if name == "competence":
+            # A subquery rather than a JOIN: a member with two chosen competences appears once.
+            ids = [reference.competence_by_slug[slug].pk for slug in value]
+            through = Member.competences.through.objects.filter(competence_id__in=ids)
+            return Q(pk__in=through.values("member_id"))
+        if name == "locality":
+            return Q(locality_id__in=[reference.locality_by_slug[slug].pk for slug in value])
+        if name == "county":
+            # The county's localities, not a JOIN: the facets' covering index then answers it.
+            counties = {reference.places.counties[slug] for slug in value}
+            return Q(locality_id__in=[x.pk for x in reference.places.localities if x.county in counties])
+        if name == "subcontracting":
+            return Q(offers_subcontracting=True)
+        if name == "partners":
+            return Q(seeks_partners=True)
+        return Q(**{f"{name}__in": value})  # category, size
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS[value][1])
+
+    def conditions(self):
+        """{filter name: Q} for every active filter (sorting aside), after validation."""
+        if not self.is_bound:
+            return {}
+        self.errors  # noqa: B018 (runs validation once)
+        return {
+            name: self.condition(name, value)
+            for name, value in self.form.cleaned_data.items()
+            if name != "sort" and value not in django_filters.constants.EMPTY_VALUES
+        }
 
     # --- helpers for views, facets and templates ------------------------------------------------
 
@@ -195,21 +203,6 @@ class MemberFilter(django_filters.FilterSet):
 
     def _multiple(self):
         return {n for n, f in self.filters.items() if isinstance(f, django_filters.MultipleChoiceFilter)}
-
-    def filtered_without(self, *names):
-        """The queryset with every active filter applied except `names` (and sorting).
-
-        A facet counts its options with all *other* filters applied, so its own options keep
-        meaningful counts while one of them is selected.
-        """
-        queryset = self.queryset.all()
-        if not self.is_bound:
-            return queryset
-        self.errors  # noqa: B018 (runs validation once)
-        for name, value in self.form.cleaned_data.items():
-            if name not in names and name != "sort":
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
 
     @property
     def query(self):

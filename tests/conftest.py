@@ -1,15 +1,19 @@
 """Shared fixtures: people (anonymous visitor, the cluster manager, staff without rights) and
 member data made with model-bakery on top of the shipped taxonomy and gazetteer."""
 
+import datetime
+import io
 import itertools
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from model_bakery import baker
+from PIL import Image
 
-from members.models import Competence, Locality, Member
+from members.models import Competence, ContactPerson, Locality, Member
 from tools.chromium import in_ci
 
 _names = itertools.count(1)
@@ -92,6 +96,46 @@ def make_member(db):
         return member
 
     return make
+
+
+@pytest.fixture
+def complete_member(make_member, competences, localities):
+    """A member with every public field filled in, a consenting contact person and a similar
+    member: its profile shows everything a profile can (for accessibility and validity checks)."""
+    logo = io.BytesIO()
+    Image.new("RGB", (240, 120), (11, 92, 173)).save(logo, "PNG")
+    member = make_member(
+        name="Tehnică Avansată SRL",
+        competences=competences[:3],
+        locality=localities[0],
+        address="Str. Fabricii 3",
+        postal_code="077190",
+        website="https://tehnica.example.ro",
+        email="office@tehnica.example.ro",
+        phone="+40 21 555 0101",
+        founded=2004,
+        size=Member.Size.SMALL,
+        member_since=datetime.date(2019, 3, 15),
+        offers_subcontracting=True,
+        seeks_partners=True,
+        short_description_en="Custom industrial robots",
+        short_description_ro="Roboți industriali la comandă",
+        description_en="Design and build.\n\nTesting too.",
+        description_ro="Proiectare și execuție.\n\nȘi testare.",
+    )
+    member.logo.save("logo.png", ContentFile(logo.getvalue()))
+    ContactPerson.objects.create(
+        member=member,
+        name="Ana Popescu",
+        role="Director",
+        email="ana@tehnica.example.ro",
+        phone="+40 721 000 000",
+        public_consent=True,
+        consent_given_at=timezone.now(),
+        consent_method="signed form",
+    )
+    make_member(name="Alt Membru SRL", competences=competences[2:4])
+    return member
 
 
 @pytest.fixture

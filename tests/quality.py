@@ -46,6 +46,7 @@ def public_page_paths(member, competence):
         "directory, no result": ("/members/?q=nimicdegasit", 200),
         "profile": (f"/members/{member.slug}/", 200),
         "page not found": ("/members/no-such-member/", 404),
+        "privacy": ("/privacy/", 200),
     }
 
 

@@ -189,6 +189,8 @@ def test_counts_use_the_languages_thousands_separator(client, db):
     en_html = html_of(client.get(url("members:directory", "en")))
     assert '<h2 id="result-count" class="result-count">1.000 de membri</h2>' in ro_html
     assert '<h2 id="result-count" class="result-count">1,000 members</h2>' in en_html
+    assert '<span class="facet-count">1.000</span>' in ro_html
+    assert '<span class="facet-count">1,000</span>' in en_html
     assert "1.000 de întreprinderi" in html_of(client.get(url("members:home", "ro")))
 
 

@@ -119,3 +119,13 @@ def test_exports_ignore_bad_filter_values_like_the_directory(client, make_member
     make_member(name="Doi SRL", category=Member.Category.ENTERPRISE)
     _response, data = export_json(client, category=["rd", "nowhere"], sort="-pk", page="abc")
     assert [row["name"] for row in data["results"]] == ["Unu SRL"]
+
+
+def test_the_fast_export_path_writes_exactly_what_member_row_writes(make_member, competences, localities):
+    from members.columns import export_rows, member_row
+    from members.models import Member
+
+    make_member(name="Cu Tot SRL", locality=localities[0], competences=competences[3:6], founded=1999)
+    make_member(name="Fără Localitate SRL", website="https://x.example.ro", offers_subcontracting=True)
+    queryset = Member.objects.for_directory().order_by("name_key")
+    assert list(export_rows(queryset, chunk_size=1)) == [member_row(member) for member in queryset]

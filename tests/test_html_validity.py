@@ -10,9 +10,8 @@ from tests.quality import assert_valid_html, html_validation_errors, public_page
 
 
 @pytest.fixture
-def public_pages(client, make_member, competences):
-    member = make_member(name="Tehnică Avansată SRL", competences=competences[:3])
-    make_member(name="Alt Membru SRL", competences=competences[2:4])
+def public_pages(client, complete_member, competences):
+    member = complete_member
     pages = {}
     for language in ("ro", "en"):
         for name, (path, status) in public_page_paths(member, competences[2]).items():

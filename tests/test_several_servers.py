@@ -27,7 +27,9 @@ PASSWORD = "a-long-password-123"  # the `manager` fixture's
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (shared by both servers)"),
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush after this test must not re-create content types behind
+    # the back of later serialized_rollback tests (Django then inserts them twice).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
@@ -145,3 +147,38 @@ def test_a_login_made_on_one_server_is_valid_on_the_other(two_servers, manager):
     assert status == 200
     assert url == f"{second}/admin/"  # not redirected to the login form
     assert "manager" in html
+
+
+def test_competence_locality_and_contact_changes_are_served_by_both_servers_on_the_next_request(
+    two_servers, make_member, competences
+):
+    from django.utils import timezone
+
+    from members.models import ContactPerson, Locality
+
+    first, second = two_servers
+    locality = Locality.objects.get(slug="voluntari")
+    member = make_member(name="Doi Servere SRL", locality=locality, competences=[competences[0]])
+    directory, profile = "/en/members/", f"/en/members/{member.slug}/"
+    opener = urllib.request.build_opener()
+    for base in (first, second):  # both pages cached on both servers
+        page(opener, base + directory)
+        page(opener, base + profile)
+
+    competences[0].name_en = "Competence renamed on one server"
+    competences[0].save()
+    locality.name = "Voluntari Renamed"
+    locality.save()
+    ContactPerson.objects.create(
+        member=member,
+        name="Ioana Doi",
+        public_consent=True,
+        consent_given_at=timezone.now(),
+        consent_method="signed form",
+    )
+
+    for base in (second, first):
+        listing = page(opener, base + directory)[2]
+        assert "Competence renamed on one server" in listing
+        assert "Voluntari Renamed" in listing
+        assert "Ioana Doi" in page(opener, base + profile)[2]

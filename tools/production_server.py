@@ -38,7 +38,9 @@ def url(name, **kwargs):
 
 pages = {}
 with translation.override("ro"):
-    member = Member.objects.published().order_by("name").first()
+    # A profile at its fullest: with a logo (an image to size and load) and similar members.
+    published = Member.objects.published().order_by("name")
+    member = published.exclude(logo="").filter(competences__isnull=False).first() or published.first()
     pages["home"] = url("members:home")
     pages["directory"] = url("members:directory")
     # A filter a visitor would pick: enterprises with the most common competence.

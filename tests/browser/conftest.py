@@ -6,6 +6,7 @@ The live server serves /static/ through Django's staticfiles handler, so pages l
 """
 
 import os
+import threading
 
 import pytest
 from django.db import connections
@@ -70,6 +71,19 @@ def playwright(_serialized_test_databases, playwright):
     for alias, contents in _serialized_test_databases.items():
         connections[alias]._test_serialized_contents = contents
     return playwright
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server, browser):
+    yield live_server
+    # Chromium keeps its connections open, and the server thread serving each one closes the
+    # database connection when it ends. After the server stopped, that in-memory SQLite connection
+    # is no longer shared with those threads and they fail; so close the browser and let them end
+    # before the server stops (this teardown runs before both the browser's and the server's).
+    browser.close()
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

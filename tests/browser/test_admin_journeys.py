@@ -89,3 +89,61 @@ def test_the_history_shows_who_changed_which_field(manager_page, live_server, ma
     history = page.locator("#change-history")
     expect(history).to_contain_text("manager")  # who
     expect(history).to_contain_text("https://actionari.example.ro")  # what
+
+
+def test_a_member_the_manager_publishes_appears_in_the_public_directory_and_its_profile(
+    manager_page, live_server, make_member, competences
+):
+    member = make_member(name="Mecatronică Nouă SRL", is_published=False, competences=competences[:2])
+    page = manager_page
+    profile_url = f"{live_server.url}/en/members/{member.slug}/"
+    assert page.goto(profile_url).status == 404  # not public before the manager decides
+
+    page.goto(f"{live_server.url}/admin/members/member/")
+    page.get_by_role("row").filter(has_text="Mecatronică Nouă SRL").get_by_role("checkbox").check()
+    page.get_by_role("combobox", name="Action").select_option(label="Publish the selected members")
+    page.get_by_role("button", name=re.compile("^(Go|Run)$")).click()
+    expect(page.locator(".messagelist")).to_contain_text("1 member published.")
+
+    page.goto(f"{live_server.url}/en/members/")
+    page.get_by_role("link", name="Mecatronică Nouă SRL").click()
+    assert page.url == profile_url
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mecatronică Nouă SRL")
+    expect(page.locator(".tags")).to_contain_text(competences[0].name_en)
+
+
+def test_the_manager_imports_a_spreadsheet_through_the_preview_and_the_history_shows_the_change(
+    manager_page, live_server, make_member, tmp_path
+):
+    member = make_member(name="Acționări Electrice SRL", phone="021 000 0000")
+    spreadsheet = tmp_path / "membri.csv"
+    spreadsheet.write_text(
+        "name,category,phone\n"
+        "Acționări Electrice SRL,enterprise,+40 21 555 0199\n"
+        "Firmă Importată SRL,enterprise,+40 21 555 0200\n",
+        encoding="utf-8",
+    )
+    page = manager_page
+    page.goto(f"{live_server.url}/admin/members/member/")
+    page.get_by_role("link", name="Import from a spreadsheet").click()
+    page.get_by_label("Spreadsheet (XLSX or CSV)").set_input_files(spreadsheet)
+    page.get_by_role("button", name="Preview the import").click()
+
+    # The preview says what would happen, row by row; nothing is saved yet.
+    rows = page.locator("table.import-preview tbody tr")
+    expect(rows.filter(has_text="Acționări Electrice SRL")).to_contain_text("updated")
+    expect(rows.filter(has_text="Acționări Electrice SRL")).to_contain_text("021 000 0000 → +40 21 555 0199")
+    expect(rows.filter(has_text="Firmă Importată SRL")).to_contain_text("new")
+    assert not Member.objects.filter(name="Firmă Importată SRL").exists()
+
+    page.get_by_role("button", name="Confirm the import").click()
+    expect(page.locator(".messagelist")).to_contain_text("done: 1 new, 1 updated")
+    member.refresh_from_db()
+    assert member.phone == "+40 21 555 0199"
+    assert Member.objects.filter(name="Firmă Importată SRL").exists()
+
+    page.goto(f"{live_server.url}/admin/members/member/{member.pk}/history/")
+    latest = page.locator("#change-history tbody tr").first
+    expect(latest).to_contain_text("import #")  # the batch, which the manager can revert
+    expect(latest).to_contain_text("+40 21 555 0199")
+    expect(latest).to_contain_text("manager")

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("language", ["ro", "en"])
 def test_public_pages_have_no_accessibility_violations(
-    page, live_server, make_member, competences, language, width
+    page, live_server, complete_member, competences, language, width
 ):
-    member = make_member(name="Tehnică Avansată SRL", competences=competences[:3])
+    member = complete_member
     page.set_viewport_size({"width": width, "height": 900})
     failures = []
     for name, (path, _status) in public_page_paths(member, competences[2]).items():
