@@ -4,11 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from members.languages import switch_language
+
 from .health import healthz
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Outside the language prefixes: the switcher's link, which also remembers the choice.
+    path("language/<str:language_code>/", switch_language, name="switch_language"),
     # Outside i18n_patterns: load balancers probe one fixed, unredirected address.
     path("healthz", healthz, name="healthz"),
     # Crawlers (and Lighthouse's SEO audit) ask for it at the root, in no language.

@@ -7,6 +7,7 @@ import hashlib
 import tablib
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -15,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
 from import_export.formats import base_formats
@@ -27,6 +28,9 @@ from . import importing, logos
 from .columns import COLUMNS
 from .models import Competence, CompetenceGroup, ContactPerson, ImportBatch, Locality, Member
 from .resources import MemberExportResource
+
+admin.site.site_header = _("MECHATREC administration")
+admin.site.site_title = _("MECHATREC administration")
 
 
 class CountyFilter(admin.SimpleListFilter):
@@ -168,14 +172,18 @@ def composition(queryset):
     """'100 enterprises · 13 R&D entities · …' for the members in `queryset` (one GROUP BY)."""
     counts = dict(queryset.order_by().values_list("category").annotate(n=Count("pk")))
     labels = {
-        Member.Category.ENTERPRISE: lambda n: ngettext("%(n)d enterprise", "%(n)d enterprises", n),
-        Member.Category.RD: lambda n: ngettext("%(n)d R&D entity", "%(n)d R&D entities", n),
-        Member.Category.CATALYZER: lambda n: ngettext("%(n)d catalyzer", "%(n)d catalyzers", n),
+        Member.Category.ENTERPRISE: lambda n: ngettext("%(n)s enterprise", "%(n)s enterprises", n),
+        Member.Category.RD: lambda n: ngettext("%(n)s R&D entity", "%(n)s R&D entities", n),
+        Member.Category.CATALYZER: lambda n: ngettext("%(n)s catalyzer", "%(n)s catalyzers", n),
         Member.Category.PUBLIC_AUTHORITY: lambda n: ngettext(
-            "%(n)d public authority", "%(n)d public authorities", n
+            "%(n)s public authority", "%(n)s public authorities", n
         ),
     }
-    return [(code, label(counts.get(code, 0)) % {"n": counts.get(code, 0)}) for code, label in labels.items()]
+    # intcomma: "1.000" in Romanian, "1,000" in English, should the cluster ever grow that big.
+    return [
+        (code, label(counts.get(code, 0)) % {"n": intcomma(counts.get(code, 0))})
+        for code, label in labels.items()
+    ]
 
 
 COMPLETENESS_PARTS = [
@@ -351,7 +359,7 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
         changed = 0
         for member in queryset.exclude(verified_on=today):
             member.verified_on = today
-            member._change_reason = "Marked as verified"
+            member._change_reason = gettext_noop("Marked as verified")  # translated when shown
             member.save()
             changed += 1
         message = ngettext(
@@ -447,7 +455,7 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
         changed = 0
         for member in queryset.exclude(is_published=value):
             member.is_published = value
-            member._change_reason = "Published" if value else "Unpublished"
+            member._change_reason = gettext_noop("Published") if value else gettext_noop("Unpublished")
             member.save()
             changed += 1
         message = (

@@ -271,11 +271,13 @@ def _choice_keys(choices, aliases):
     keys = {fold(alias): code for alias, code in aliases.items()}
     for code, label in choices.choices:
         keys[fold(code)] = code
-        keys[fold(str(label))] = code
-        with override("ro"):
-            keys[fold(str(label))] = code
-        # "small (10–49 employees)" is also accepted as "small".
-        keys.setdefault(fold(str(label)).split(" (")[0], code)
+        # Both languages whatever the manager's: a file may use either set of labels.
+        for language in ("en", "ro"):
+            with override(language):
+                text = fold(str(label))
+            keys[text] = code
+            # "small (10–49 employees)" is also accepted as "small".
+            keys.setdefault(text.split(" (")[0], code)
     return keys
 
 

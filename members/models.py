@@ -6,6 +6,7 @@ contact" and "search" mean is decided here, in the querysets.
 
 import re
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -76,13 +77,39 @@ def unique_slug(model, text, max_length=200):
     return slug
 
 
+@dataclass(frozen=True)
+class LocalizedText:
+    """A text in the page's language or, when that is missing, in the other one.
+
+    `language` is the language the text is written in, so a page can mark a fallback with
+    `lang="…"` and a note ("available in Romanian only").
+    """
+
+    text: str
+    language: str
+    is_fallback: bool
+
+    def __str__(self):
+        return self.text
+
+    def __bool__(self):
+        return bool(self.text)
+
+
 class Bilingual:
     """Picks the Romanian or English variant of a field for the active language."""
 
     def localized(self, field):
-        language = (get_language() or "ro")[:2]
-        preferred = getattr(self, f"{field}_{'en' if language == 'en' else 'ro'}")
-        return preferred or getattr(self, f"{field}_{'ro' if language == 'en' else 'en'}")
+        return self.localized_text(field).text
+
+    def localized_text(self, field):
+        """The variant for the active language, else the other one, saying which it is."""
+        page_language = "en" if (get_language() or "ro")[:2] == "en" else "ro"
+        other_language = "ro" if page_language == "en" else "en"
+        preferred = getattr(self, f"{field}_{page_language}")
+        if preferred or not getattr(self, f"{field}_{other_language}"):
+            return LocalizedText(preferred, page_language, is_fallback=False)
+        return LocalizedText(getattr(self, f"{field}_{other_language}"), other_language, is_fallback=True)
 
 
 # --- Reference data ---------------------------------------------------------------------------
@@ -373,6 +400,16 @@ class Member(Bilingual, models.Model):
     @property
     def description(self):
         return self.localized("description")
+
+    @property
+    def localized_short_description(self):
+        """The short description as a `LocalizedText` (says whether it is a fallback)."""
+        return self.localized_text("short_description")
+
+    @property
+    def localized_description(self):
+        """The description as a `LocalizedText` (says whether it is a fallback)."""
+        return self.localized_text("description")
 
     def build_search_text(self, with_relations=True):
         """The folded text search looks in. Reads competences and locality (queries)."""

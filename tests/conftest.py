@@ -8,7 +8,8 @@ import itertools
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.test import Client
+from django.utils import timezone, translation
 from model_bakery import baker
 from PIL import Image
 
@@ -36,6 +37,23 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    """Tests read in English: URLs they reverse are /en/…, messages they compare are English.
+
+    Romanian is the site's default; tests/test_bilingual.py asks for it explicitly.
+    """
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    """A browser that prefers English, so the admin (which has no /ro/ or /en/ prefix) answers
+    in English like the rest of the tests. A request may send its own Accept-Language."""
+    return Client(headers={"accept-language": "en"})
 
 
 @pytest.fixture

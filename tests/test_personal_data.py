@@ -11,6 +11,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import models
+from django.utils import translation
 
 from members import cache
 from members.models import ContactPerson
@@ -140,8 +141,10 @@ def test_erase_person_refuses_something_that_is_not_an_address(db):
 
 
 def test_every_page_links_to_the_privacy_page(client, make_member):
-    html = client.get(make_member().get_absolute_url()).content.decode()
-    assert 'href="/ro/privacy/"' in html
+    for language in ("ro", "en"):
+        with translation.override(language):
+            html = client.get(make_member().get_absolute_url()).content.decode()
+        assert f'href="/{language}/privacy/"' in html
 
 
 def test_the_privacy_page_explains_publication_and_removal(client, db):

@@ -18,7 +18,7 @@ def production_security(settings):
 
 @pytest.fixture
 def browser():
-    return Client(HTTP_HOST="membri.mechatrec.ro")
+    return Client(HTTP_HOST="membri.mechatrec.ro", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def page_urls(member):
@@ -76,7 +76,7 @@ def test_session_and_csrf_cookies_are_secure_and_hidden_from_scripts(production_
 
 
 def test_an_unknown_host_header_gets_400_and_the_site_error_page(production_security, db):
-    response = Client(HTTP_HOST="evil.example").get(reverse("members:privacy"))
+    response = Client(HTTP_HOST="evil.example", HTTP_ACCEPT_LANGUAGE="en").get(reverse("members:privacy"))
     assert response.status_code == 400
     text = response.content.decode()
     assert "This request could not be understood" in text
@@ -84,7 +84,7 @@ def test_an_unknown_host_header_gets_400_and_the_site_error_page(production_secu
 
 
 def test_admin_login_refuses_a_post_without_csrf_token(production_security, manager):
-    browser = Client(HTTP_HOST="membri.mechatrec.ro", enforce_csrf_checks=True)
+    browser = Client(HTTP_HOST="membri.mechatrec.ro", HTTP_ACCEPT_LANGUAGE="en", enforce_csrf_checks=True)
     response = browser.post(
         reverse("admin:login"), {"username": "manager", "password": "a-long-password-123"}, secure=True
     )
@@ -94,7 +94,7 @@ def test_admin_login_refuses_a_post_without_csrf_token(production_security, mana
 
 
 def test_admin_login_accepts_a_post_with_its_csrf_token(production_security, manager):
-    browser = Client(HTTP_HOST="membri.mechatrec.ro", enforce_csrf_checks=True)
+    browser = Client(HTTP_HOST="membri.mechatrec.ro", HTTP_ACCEPT_LANGUAGE="en", enforce_csrf_checks=True)
     token = browser.get(reverse("admin:login"), secure=True).cookies["csrftoken"].value
     response = browser.post(
         reverse("admin:login"),

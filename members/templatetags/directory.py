@@ -4,6 +4,7 @@ import logging
 from collections import namedtuple
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -80,5 +81,5 @@ def facet_option(name, option):
         " checked" if option.selected else "",
         " disabled" if option.disabled else "",
         capfirst(option.label),
-        option.count,
+        intcomma(option.count),  # "1.234" in Romanian, "1,234" in English
     )
