@@ -7,7 +7,6 @@ import hashlib
 import tablib
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -26,6 +25,7 @@ from sorl.thumbnail import get_thumbnail
 
 from . import importing, logos
 from .columns import COLUMNS
+from .composition import composition
 from .models import Competence, CompetenceGroup, ContactPerson, ImportBatch, Locality, Member
 from .resources import MemberExportResource
 
@@ -166,24 +166,6 @@ class MemberAdminForm(forms.ModelForm):
         field_classes = {"logo": forms.FileField}
         # 30+ competences: plain checkboxes work without JavaScript and with a keyboard.
         widgets = {"competences": forms.CheckboxSelectMultiple}
-
-
-def composition(queryset):
-    """'100 enterprises · 13 R&D entities · …' for the members in `queryset` (one GROUP BY)."""
-    counts = dict(queryset.order_by().values_list("category").annotate(n=Count("pk")))
-    labels = {
-        Member.Category.ENTERPRISE: lambda n: ngettext("%(n)s enterprise", "%(n)s enterprises", n),
-        Member.Category.RD: lambda n: ngettext("%(n)s R&D entity", "%(n)s R&D entities", n),
-        Member.Category.CATALYZER: lambda n: ngettext("%(n)s catalyzer", "%(n)s catalyzers", n),
-        Member.Category.PUBLIC_AUTHORITY: lambda n: ngettext(
-            "%(n)s public authority", "%(n)s public authorities", n
-        ),
-    }
-    # intcomma: "1.000" in Romanian, "1,000" in English, should the cluster ever grow that big.
-    return [
-        (code, label(counts.get(code, 0)) % {"n": intcomma(counts.get(code, 0))})
-        for code, label in labels.items()
-    ]
 
 
 COMPLETENESS_PARTS = [

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .admin import composition
 from .cache import public_page
 from .columns import COLUMNS, export_rows, neutralise_formula
+from .composition import composition
 from .facets import facet_counts
 from .filters import MemberFilter, chips, export_query
 from .models import Member
