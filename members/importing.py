@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
-from .columns import COLUMNS, FORMULA_PREFIXES, yes_no
+from .columns import COLUMNS, FORMULA_PREFIXES, SOURCES, yes_no
 from .models import Competence, ImportBatch, Locality, Member, normalize_fiscal_code, validate_fiscal_code
 from .text import fold, name_key
 
@@ -32,28 +32,9 @@ from .text import fold, name_key
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 
-# Column → Member field, for the columns that map to one model field as they are.
-SIMPLE_FIELDS = {
-    "name": "name",
-    "category": "category",
-    "fiscal_code": "fiscal_code",
-    "website": "website",
-    "email": "email",
-    "phone": "phone",
-    "address": "address",
-    "postal_code": "postal_code",
-    "locality": "locality",
-    "founded": "founded",
-    "size": "size",
-    "short_description_ro": "short_description_ro",
-    "short_description_en": "short_description_en",
-    "description_ro": "description_ro",
-    "description_en": "description_en",
-    "offers_subcontracting": "offers_subcontracting",
-    "seeks_partners": "seeks_partners",
-    "member_since": "member_since",
-    "published": "is_published",
-}
+# Column → Member field, for the columns that map to one model field as they are: the export's
+# sources, with the locality read through its name (and county only used to find it).
+SIMPLE_FIELDS = {column: source.split("__")[0] for column, source in SOURCES.items() if column != "county"}
 BOOLEAN_WORDS = {
     "yes": True, "da": True, "1": True, "true": True,
     "no": False, "nu": False, "0": False, "false": False, "": False,
