@@ -133,8 +133,13 @@ if IS_POSTGRES:
         {
             # Fail fast when the database is unreachable instead of hanging a worker.
             "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3),
-            # Bound every query; a runaway query must not hold a worker forever.
-            "options": f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 10000)}",
+            # Bound every query; a runaway query must not hold a worker forever. The planner's
+            # cost of a random page read: PostgreSQL's default (4) assumes spinning disks and
+            # then walks the name index past thousands of rows instead of the category+name one.
+            "options": (
+                f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 10000)}"
+                f" -c random_page_cost={float(env_str('DB_RANDOM_PAGE_COST', '1.1'))}"
+            ),
         }
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

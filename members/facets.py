@@ -1,6 +1,9 @@
 """Counts beside every filter option, each dimension counted with every *other* filter applied.
 
-Two queries whatever the filters (this is the hot spot at 100,000 members):
+Two queries whatever the filters (this is the hot spot at 100,000 members). On PostgreSQL, when
+the filters are only on category, size, place, the two flags and at most one competence (no
+search), both read the facet cell tables of migration 0006 (a few thousand rows kept exact by
+triggers) instead of the member rows; otherwise they count the members as follows:
 
 - `member_cube`: one pass over the matching members, grouped by (category, size, locality), with
   one conditional count per dimension (`COUNT(*) FILTER (WHERE <every filter but this one>)`).
@@ -17,9 +20,10 @@ is the sum of its localities', so both come from the same counts.
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, Q, Sum
 
-from .models import Member
+from .models import CompetenceFacetCell, FacetCell, Member
 
 
 @dataclass
@@ -61,6 +65,19 @@ def _count(condition):
     return Count("pk", filter=condition) if condition else Count("pk")
 
 
+def _sum_of_cells(condition):
+    return Sum("n", filter=condition) if condition else Sum("n")
+
+
+# The filters whose conditions are on columns the facet cells have (members.models.FacetCell).
+CELL_FILTERS = {"category", "size", "locality", "county", "subcontracting", "partners"}
+
+
+def _cells_can_count(conditions, *, besides=()):
+    """True when the facet cells hold the answer: PostgreSQL, and no filter but cell filters."""
+    return connection.vendor == "postgresql" and set(conditions) - set(besides) <= CELL_FILTERS
+
+
 # Each dimension's count leaves its own filters out; "matching" leaves none out (the results).
 CUBE_DIMENSIONS = {
     "matching": (),
@@ -91,27 +108,41 @@ class Cube:
 def member_cube(filterset):
     """One query: the matching members' counts per cell, each dimension without its own filter."""
     conditions = filterset.conditions()
+    competences = filterset.value("competence")
+    if _cells_can_count(conditions, besides={"competence"}) and len(competences) <= 1:
+        # A single competence's cells count each of its members once; with two competences a
+        # member holding both would count twice, so that case counts the members below.
+        conditions.pop("competence", None)
+        cells = FacetCell.objects.all()
+        if competences:
+            competence = filterset.reference.competence_by_slug[competences[0]]
+            cells = CompetenceFacetCell.objects.filter(competence_id=competence.pk)
+        return _cube(cells, conditions, _sum_of_cells)
     # Search is never left out, so it narrows the rows scanned instead of each count.
     search = conditions.pop("q", Q())
-    counts = {column: _count(_all_but(conditions, *names)) for column, names in CUBE_DIMENSIONS.items()}
-    counts["for_subcontracting"] = _count(
+    members = filterset.queryset.prefetch_related(None).filter(search)
+    return _cube(members, conditions, _count)
+
+
+def _cube(rows, conditions, aggregate):
+    counts = {column: aggregate(_all_but(conditions, *names)) for column, names in CUBE_DIMENSIONS.items()}
+    counts["for_subcontracting"] = aggregate(
         _all_but(conditions, "subcontracting") & Q(offers_subcontracting=True)
     )
-    counts["for_partners"] = _count(_all_but(conditions, "partners") & Q(seeks_partners=True))
-    rows = (
-        filterset.queryset.prefetch_related(None)
-        .filter(search)
-        .order_by()
-        .values("category", "size", "locality_id")
-        .annotate(**counts)
-    )
-    return Cube(list(rows))
+    counts["for_partners"] = aggregate(_all_but(conditions, "partners") & Q(seeks_partners=True))
+    cells = rows.order_by().values("category", "size", "locality_id").annotate(**counts)
+    # A SUM over no matching cell is NULL.
+    return Cube([cell | {column: cell[column] or 0 for column in counts} for cell in cells])
 
 
 def competence_counts(filterset):
     """{competence id: members}, with every filter but the competence one (one GROUP BY)."""
     conditions = filterset.conditions()
-    members = filterset.queryset.prefetch_related(None).filter(_all_but(conditions, "competence"))
+    others = _all_but(conditions, "competence")
+    if _cells_can_count(conditions, besides={"competence"}):
+        cells = CompetenceFacetCell.objects.filter(others)
+        return dict(cells.order_by().values_list("competence_id").annotate(Sum("n")))
+    members = filterset.queryset.prefetch_related(None).filter(others)
     return dict(
         Member.competences.through.objects.filter(member_id__in=members.order_by().values("pk"))
         .values_list("competence_id")

@@ -8,7 +8,7 @@ rare), localities mostly in Bucharest's sectors, descriptions of 300–400 chara
 and English (written by the demo data's sentence builder).
 
 Speed: 100,000 members must load in under two minutes on PostgreSQL (about 80 s here, most of it
-PostgreSQL maintaining the trigram index on search_text), so rows are built in memory and written
+PostgreSQL maintaining the full-text index on search_text), so rows are built in memory and written
 with `bulk_create` in batches (no `save()`, no signals, no history rows); the search text is
 computed with `Member.search_text_with`, the same definition `save()` uses.
 """

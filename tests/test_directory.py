@@ -202,6 +202,19 @@ def test_search_ignores_accents_cedillas_and_case(client, make_member, stored, q
     assert listed(get(client, q=query)) == ["Găsit SRL"]
 
 
+def test_search_finds_words_by_their_beginning(client, make_member):
+    make_member(name="Mecatronică Avansată SRL")
+    make_member(name="Altceva SRL", short_description_ro="Nimic de văzut")
+    assert listed(get(client, q="mecatron")) == ["Mecatronică Avansată SRL"]
+    assert listed(get(client, q="avans meca")) == ["Mecatronică Avansată SRL"]
+
+
+def test_search_syntax_characters_are_only_text(client, make_member):
+    make_member(name="Robotică SRL")
+    for query in ["robot:*", "robot & !x", "(robot)", "robot|", "'robot'", "robot <-> x"]:
+        assert listed(get(client, q=query)) == ([] if "x" in query else ["Robotică SRL"]), query
+
+
 def test_search_with_several_words_needs_all_of_them(client, make_member):
     make_member(name="Robotică și Senzori SRL")
     make_member(name="Robotică Fără Altceva SRL")

@@ -1,0 +1,130 @@
+"""On PostgreSQL the directory's counts come from tables the database keeps (migration 0006).
+
+Whatever way a member or its competences change (a save in the admin, a bulk update, a bulk load,
+a delete, a rolled-back transaction), the counts a visitor sees beside every option must equal
+what counting the listed members by hand gives.
+"""
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from members.facets import facet_counts
+from members.filters import MemberFilter
+from members.models import Locality, Member
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the facet cells exist on PostgreSQL only"),
+]
+
+
+def members_listed(params, *leaving_out):
+    """The members the directory lists for `params` without the filters `leaving_out`."""
+    kept = {name: value for name, value in params.items() if name not in leaving_out}
+    return list(MemberFilter(kept).qs)
+
+
+def counted_by_hand(params):
+    localities = {loc.pk: loc.slug for loc in Locality.objects.all()}
+    placed = [m for m in members_listed(params, "locality") if m.locality_id]
+    competent = members_listed(params, "competence")
+    return {
+        "total": len(members_listed(params)),
+        "category": Counter(m.category for m in members_listed(params, "category")),
+        "size": Counter(m.size for m in members_listed(params, "size") if m.size),
+        "locality": Counter(localities[m.locality_id] for m in placed),
+        "competence": Counter(c.slug for m in competent for c in m.competences.all()),
+        "subcontracting": sum(m.offers_subcontracting for m in members_listed(params, "subcontracting")),
+        "partners": sum(m.seeks_partners for m in members_listed(params, "partners")),
+    }
+
+
+def counts_shown(params):
+    facets = facet_counts(MemberFilter(params))
+
+    def nonzero(options):
+        return Counter({option.value: option.count for option in options if option.count})
+
+    return {
+        "total": facets["total"],
+        "category": nonzero(facets["category"]),
+        "size": nonzero(facets["size"]),
+        "locality": nonzero(option for group in facets["place"] for option in group.options),
+        "competence": nonzero(option for group in facets["competence"] for option in group.options),
+        "subcontracting": facets["flags"]["subcontracting"].count,
+        "partners": facets["flags"]["partners"].count,
+    }
+
+
+@pytest.fixture
+def filter_sets(competences, localities):
+    return [
+        {},
+        {"category": ["enterprise"]},
+        {"category": ["rd", "catalyzer"], "size": ["micro"]},
+        {"competence": [competences[0].slug]},
+        {"competence": [competences[1].slug], "category": ["enterprise"], "subcontracting": "1"},
+        {"locality": [localities[0].slug, localities[1].slug], "partners": "1"},
+        # Two competences: a member with both counts once (counted from the members instead).
+        {"competence": [competences[0].slug, competences[1].slug]},
+    ]
+
+
+def assert_counts_match(filter_sets):
+    for params in filter_sets:
+        assert counts_shown(params) == counted_by_hand(params), params
+
+
+def test_counts_follow_saves_competence_changes_bulk_updates_and_deletes(
+    make_member, competences, localities, filter_sets
+):
+    first, second, third = competences[:3]
+    a = make_member(category="rd", size="micro", locality=localities[0], competences=[first, second])
+    b = make_member(size="micro", locality=localities[1], offers_subcontracting=True, competences=[second])
+    c = make_member(category="catalyzer", seeks_partners=True, competences=[first, third])
+    make_member(is_published=False, competences=[first])  # never counted
+    assert_counts_match(filter_sets)
+
+    a.category = "enterprise"
+    a.locality = localities[1]
+    a.save()
+    b.competences.add(first, third)
+    c.competences.remove(first)
+    assert_counts_match(filter_sets)
+
+    Member.objects.filter(pk=b.pk).update(is_published=False, size="small")
+    Member.objects.filter(is_published=False).update(is_published=True)
+    a.competences.clear()
+    c.competences.set([second])
+    assert_counts_match(filter_sets)
+
+    b.delete()
+    c.is_published = False
+    c.save()
+    assert_counts_match(filter_sets)
+
+
+def test_counts_follow_a_bulk_load_and_its_removal(make_member, competences, filter_sets):
+    make_member(competences=[competences[0]])
+    call_command("generate_members", count=60, seed=7, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Member.objects.filter(is_synthetic=True).count() == 60
+    assert_counts_match(filter_sets)
+
+    call_command("generate_members", delete=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert_counts_match(filter_sets)
+
+
+def test_a_rolled_back_change_leaves_the_counts_as_they_were(make_member, competences, filter_sets):
+    member = make_member(category="rd", competences=[competences[0]])
+    before = counts_shown({})
+    with pytest.raises(RuntimeError), transaction.atomic():
+        member.category = "enterprise"
+        member.save()
+        member.competences.add(competences[1])
+        make_member(competences=[competences[2]])
+        raise RuntimeError("the manager's save failed half-way")
+    assert counts_shown({}) == before
+    assert_counts_match(filter_sets)
