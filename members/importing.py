@@ -477,7 +477,11 @@ def import_file(content, file_name, user, expected_fingerprint=None):
     as it is now. With `expected_fingerprint` (the preview the manager confirmed), a file whose
     effect changed meanwhile (someone edited a member) is refused rather than applied unseen.
     Refused: nothing is written and ImportRefused carries the new preview.
+
+    `user` is required: the batch and every history row say who imported (README, "Batches").
     """
+    if user is None:
+        raise ValueError("An import is recorded under the user who made it; pass one.")
     with transaction.atomic():
         preview = preview_file(content, file_name)
         if preview.has_errors:
