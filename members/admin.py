@@ -7,6 +7,7 @@ import hashlib
 import tablib
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -518,7 +519,17 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revert the selected imports"), permissions=["revert"])
     def revert(self, request, queryset):
-        for batch in queryset.order_by("-pk"):  # newest first: later imports built on earlier ones
+        """A confirmation page first, as for a deletion; the revert only on its confirming POST.
+
+        Django runs actions only for a POST and only when `get_actions` offers them (which checks
+        `has_revert_permission`); the check here guards any other way in.
+        """
+        if not self.has_revert_permission(request):
+            raise PermissionDenied
+        batches = list(queryset.order_by("-pk"))  # newest first: later imports built on earlier ones
+        if request.POST.get("post") != "yes":
+            return self._revert_confirmation(request, batches)
+        for batch in batches:
             try:
                 count = importing.revert_batch(batch, request.user)
             except importing.RevertRefused as refused:
@@ -530,3 +541,17 @@ class ImportBatchAdmin(admin.ModelAdmin):
                     count,
                 ) % {"batch": batch, "n": count}
                 self.message_user(request, message, messages.SUCCESS)
+
+    def _revert_confirmation(self, request, batches):
+        """What each selected batch's revert would delete and restore, or why it cannot."""
+        plans = [importing.revert_plan(batch) for batch in batches]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Revert the selected imports?"),
+            "plans": plans,
+            # Only these are posted back: confirming does what the page showed, nothing more.
+            "revertible": [plan.batch for plan in plans if not plan.refused],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/members/importbatch/revert_confirmation.html", context)

@@ -52,18 +52,23 @@ PAGE_TIMEOUT = 3600
 
 
 def public_page(view):
-    """Serve an anonymous GET from the cache, keyed on the version and the full path.
+    """Serve an anonymous GET from the cache, keyed on the version and the absolute URL.
 
     Only visitors without a session cookie are served from it (staff may see more), and only
     complete 200 answers that set no cookie are stored, so nothing personal is ever shared. The
-    path carries the language (/ro/, /en/) and the query string carries the filters.
+    path carries the language (/ro/, /en/) and the query string carries the filters. The scheme
+    and host are in the key too: pages hold absolute links (canonical, hreflang, JSON-LD), so a
+    site answering to several names must not hand one name's links to another.
     """
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
         if not enabled() or request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
-        key = versioned_key("page", hashlib.sha256(request.get_full_path().encode()).hexdigest())
+        # build_absolute_uri() is scheme://host/full-path; get_host() in it refuses a Host
+        # header outside ALLOWED_HOSTS, so forged names never reach the cache.
+        url = request.build_absolute_uri()
+        key = versioned_key("page", hashlib.sha256(url.encode()).hexdigest())
         stored = cache.get(key)
         if stored is not None:
             content, content_type = stored

@@ -31,6 +31,13 @@ COLUMNS = [
     "published",
 ]
 
+# The public CSV/JSON exports: every column but the organisation's e-mail address. Profile pages
+# keep addresses out of their source so scrapers cannot harvest them; a one-click file of every
+# address would undo that. The staff export and the importer keep `email`, so the admin's round
+# trip is unchanged, and a public file imported back leaves e-mail addresses as they are (an
+# absent column changes nothing). Contact persons are in neither list.
+PUBLIC_COLUMNS = [column for column in COLUMNS if column != "email"]
+
 # Cells starting with these are read as formulas by spreadsheet programs (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -72,11 +79,14 @@ SOURCES = {
 _FLAGS = {"offers_subcontracting", "seeks_partners", "published"}
 
 
-def format_row(values, competence_slugs):
+def format_row(values, competence_slugs, columns=COLUMNS):
     """The one way a member is written out: `values` maps SOURCES lookups to raw field values."""
     row = {}
-    for column, source in SOURCES.items():
-        value = values[source]
+    for column in columns:
+        if column == "competences":
+            row[column] = "; ".join(competence_slugs)
+            continue
+        value = values[SOURCES[column]]
         if column in _FLAGS:
             value = yes_no(value)
         elif column == "member_since":
@@ -84,8 +94,7 @@ def format_row(values, competence_slugs):
         elif value is None:
             value = ""
         row[column] = value
-    row["competences"] = "; ".join(competence_slugs)
-    return {column: row[column] for column in COLUMNS}
+    return row
 
 
 def member_row(member):
@@ -98,22 +107,24 @@ def member_row(member):
     return format_row(values, [competence.slug for competence in member.competences.all()])
 
 
-def export_rows(queryset, chunk_size=2000):
-    """`member_row()` for every member of `queryset`, in its order, without building model
-    instances: one query per chunk for the members (server-side cursor on PostgreSQL) and one for
-    their competences. This is what lets a 100,000-row export stream quickly in little memory."""
-    rows = queryset.prefetch_related(None).values("pk", *SOURCES.values())
+def export_rows(queryset, chunk_size=2000, columns=COLUMNS):
+    """`member_row()` (only `columns`) for every member of `queryset`, in its order, without
+    building model instances: one query per chunk for the members (server-side cursor on
+    PostgreSQL) and one for their competences. This is what lets a 100,000-row export stream
+    quickly in little memory. A column left out is not even read from the database."""
+    sources = [SOURCES[column] for column in columns if column in SOURCES]
+    rows = queryset.prefetch_related(None).values("pk", *sources)
     chunk = []
     for values in rows.iterator(chunk_size=chunk_size):
         chunk.append(values)
         if len(chunk) == chunk_size:
-            yield from _format_chunk(chunk)
+            yield from _format_chunk(chunk, columns)
             chunk = []
     if chunk:
-        yield from _format_chunk(chunk)
+        yield from _format_chunk(chunk, columns)
 
 
-def _format_chunk(chunk):
+def _format_chunk(chunk, columns):
     slugs = {values["pk"]: [] for values in chunk}
     links = (
         Member.competences.through.objects.filter(member_id__in=slugs)
@@ -123,4 +134,4 @@ def _format_chunk(chunk):
     for member_id, slug in links:
         slugs[member_id].append(slug)
     for values in chunk:
-        yield format_row(values, slugs[values["pk"]])
+        yield format_row(values, slugs[values["pk"]], columns)

@@ -477,7 +477,11 @@ def import_file(content, file_name, user, expected_fingerprint=None):
     as it is now. With `expected_fingerprint` (the preview the manager confirmed), a file whose
     effect changed meanwhile (someone edited a member) is refused rather than applied unseen.
     Refused: nothing is written and ImportRefused carries the new preview.
+
+    `user` is required: the batch and every history row say who imported (README, "Batches").
     """
+    if user is None:
+        raise ValueError("An import is recorded under the user who made it; pass one.")
     with transaction.atomic():
         preview = preview_file(content, file_name)
         if preview.has_errors:
@@ -515,6 +519,50 @@ class RevertRefused(Exception):
     pass
 
 
+@dataclass
+class RevertPlan:
+    """What reverting a batch would do, for the admin's confirmation page. Changes nothing."""
+
+    batch: ImportBatch
+    removed: list = field(default_factory=list)  # names of the members it created: deleted
+    restored: list = field(default_factory=list)  # names of the members it updated: put back
+    refused: str = ""  # why the batch cannot be reverted; blank when it can
+
+
+def revert_plan(batch):
+    """The members `revert_batch(batch)` would delete and restore, or why it would refuse.
+
+    The same checks as the revert itself, on the data as it is now; the revert checks again
+    when confirmed, so a change made in between is still caught.
+    """
+    if batch.reverted_at:
+        return RevertPlan(batch, refused=_("This import was already reverted."))
+    records, first_record = _batch_records(batch)
+    plan = RevertPlan(
+        batch,
+        removed=sorted(r.name for r in first_record.values() if r.history_type == "+"),
+        restored=sorted(r.name for r in first_record.values() if r.history_type != "+"),
+    )
+    try:
+        _refuse_if_changed_since(batch, records, first_record)
+    except RevertRefused as refused:
+        plan.refused = str(refused)
+    return plan
+
+
+def _batch_records(batch):
+    """The history rows the batch wrote, oldest first, and each member's first one."""
+    records = list(
+        Member.history.filter(history_change_reason=batch.change_reason).order_by(
+            "history_date", "history_id"
+        )
+    )
+    first_record = {}
+    for record in records:
+        first_record.setdefault(record.id, record)
+    return records, first_record
+
+
 def revert_batch(batch, user):
     """Undo an import: delete the members it created, restore the versions it replaced.
 
@@ -525,14 +573,7 @@ def revert_batch(batch, user):
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.reverted_at:
             raise RevertRefused(_("This import was already reverted."))
-        records = list(
-            Member.history.filter(history_change_reason=batch.change_reason).order_by(
-                "history_date", "history_id"
-            )
-        )
-        first_record = {}
-        for record in records:
-            first_record.setdefault(record.id, record)
+        records, first_record = _batch_records(batch)
         _refuse_if_changed_since(batch, records, first_record)
         for member_id, record in first_record.items():
             if record.history_type == "+":

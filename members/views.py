@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .cache import public_page
-from .columns import COLUMNS, export_rows, neutralise_formula
+from .columns import PUBLIC_COLUMNS, export_rows, neutralise_formula
 from .composition import composition
 from .facets import facet_counts
 from .filters import MemberFilter, chips, export_query
@@ -112,8 +112,9 @@ def organisation_json_ld(request, member):
 
 
 def _export_rows(request):
+    """The public columns only: no e-mail addresses (see columns.PUBLIC_COLUMNS)."""
     filterset = MemberFilter(request.GET)
-    return filterset.qs, export_rows(filterset.qs, chunk_size=EXPORT_CHUNK)
+    return filterset.qs, export_rows(filterset.qs, chunk_size=EXPORT_CHUNK, columns=PUBLIC_COLUMNS)
 
 
 def _attachment(response, extension):
@@ -131,7 +132,7 @@ class _Echo:
 
 def export_csv(request):
     _queryset, rows = _export_rows(request)
-    writer = csv.DictWriter(_Echo(), fieldnames=COLUMNS)
+    writer = csv.DictWriter(_Echo(), fieldnames=PUBLIC_COLUMNS)
 
     def lines():
         yield "\ufeff"  # BOM: spreadsheet programs then read the file as UTF-8

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from members import importing
 from members.columns import COLUMNS
 from members.models import ContactPerson, ImportBatch, Member
 from tests.test_importing import messy_csv
@@ -133,22 +134,134 @@ def test_staff_who_may_only_view_members_cannot_import(client, staff_viewer):
     assert client.get(reverse("admin:members_member_import")).status_code == 403
 
 
-def test_an_import_batch_is_reverted_from_the_admin(manager_client, manager):
-    upload(manager_client, messy_csv(without_bad_row=True))
-    manager_client.post(
-        reverse("admin:members_member_import"), {"_confirm": "1", "digest": _last_digest(manager_client)}
-    )
-    batch = ImportBatch.objects.get()
-    response = manager_client.post(
+def import_messy_file(client):
+    """Import the messy fixture (less its bad row) through the admin, as the manager does."""
+    upload(client, messy_csv(without_bad_row=True))
+    client.post(reverse("admin:members_member_import"), {"_confirm": "1", "digest": _last_digest(client)})
+    return ImportBatch.objects.latest("pk")
+
+
+def choose_revert(client, *batches, **headers):
+    """Tick batches in the list and choose the action: what the changelist's form posts."""
+    return client.post(
         reverse("admin:members_importbatch_changelist"),
-        {"action": "revert", "_selected_action": [batch.pk]},
-        follow=True,
+        {"action": "revert", "_selected_action": [batch.pk for batch in batches]},
+        **headers,
     )
+
+
+def confirm_revert(client, *batches, follow=True):
+    """The confirmation page's "Yes, revert"."""
+    return client.post(
+        reverse("admin:members_importbatch_changelist"),
+        {"action": "revert", "_selected_action": [batch.pk for batch in batches], "post": "yes"},
+        follow=follow,
+    )
+
+
+def test_choosing_revert_shows_what_would_be_undone_and_changes_nothing(manager_client, make_member):
+    make_member(name="Robotica Veche SRL", fiscal_code="14235708", phone="021 000")
+    batch = import_messy_file(manager_client)
+    response = choose_revert(manager_client, batch)
+    assert response.status_code == 200
+    assert response.templates[0].name == "admin/members/importbatch/revert_confirmation.html"
+    page = response.content.decode()
+    assert "Revert the selected imports?" in page
+    assert f"Import batch #{batch.pk} members.csv" in page
+    assert "3 members that the import created will be deleted" in page
+    assert "1 member that the import updated goes back to its version before the import" in page
+    assert "<li>Robotică Avansată SRL</li>" in page  # the updated one, listed under its count
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert f'<input type="hidden" name="_selected_action" value="{batch.pk}">' in page
+    assert '<input type="hidden" name="post" value="yes">' in page
+    assert "Yes, revert" in page and "No, take me back" in page
+    assert Member.objects.count() == 4
+    batch.refresh_from_db()
+    assert batch.reverted_at is None
+    assert not Member.history.filter(history_change_reason=batch.revert_reason).exists()
+
+
+def test_an_import_batch_is_reverted_from_the_admin_once_confirmed(manager_client, manager):
+    batch = import_messy_file(manager_client)
+    choose_revert(manager_client, batch)
+    response = confirm_revert(manager_client, batch)
     assert "reverted: 4 members restored or removed" in response.content.decode()
     assert Member.objects.count() == 0
     deletions = Member.history.filter(history_type="-")
     assert deletions.count() == 4
     assert {record.history_user for record in deletions} == {manager}
+    batch.refresh_from_db()
+    assert batch.reverted_by == manager
+
+
+def test_a_get_with_the_revert_parameters_reverts_nothing(manager_client):
+    batch = import_messy_file(manager_client)
+    response = manager_client.get(
+        reverse("admin:members_importbatch_changelist"),
+        {"action": "revert", "_selected_action": batch.pk, "post": "yes"},
+    )
+    assert response.status_code in (200, 302)
+    assert Member.objects.count() == 4
+    batch.refresh_from_db()
+    assert batch.reverted_at is None
+
+
+def test_confirming_without_the_csrf_token_is_refused(manager, make_member):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
+    browser.force_login(manager)
+    _, batch = importing.import_file(messy_csv(without_bad_row=True), "members.csv", manager)
+    assert confirm_revert(browser, batch, follow=False).status_code == 403
+    assert Member.objects.count() == 4
+
+
+def test_staff_who_may_not_change_and_delete_members_are_offered_no_revert(client, staff_viewer, manager):
+    staff_viewer.user_permissions.add(Permission.objects.get(codename="view_importbatch"))
+    _, batch = importing.import_file(messy_csv(without_bad_row=True), "members.csv", manager)
+    client.force_login(staff_viewer)
+    page = client.get(reverse("admin:members_importbatch_changelist")).content.decode()
+    assert f"#{batch.pk} members.csv" in page  # they may look at the batches
+    assert 'value="revert"' not in page
+    for response in (choose_revert(client, batch), confirm_revert(client, batch)):
+        assert "Revert the selected imports?" not in response.content.decode()
+    assert Member.objects.count() == 4
+    batch.refresh_from_db()
+    assert batch.reverted_at is None
+
+
+def test_a_batch_that_cannot_be_reverted_says_why_and_offers_no_confirmation(manager_client, manager):
+    batch = import_messy_file(manager_client)
+    member = Member.objects.get(fiscal_code="14235708")
+    member.phone = "021 999"  # a later edit the revert must not throw away
+    member.save()
+    page = choose_revert(manager_client, batch).content.decode()
+    assert "This import will not be reverted: These members changed after the import" in page
+    assert "Robotică Avansată SRL" in page
+    assert "None of the selected imports can be reverted." in page
+    assert 'name="post"' not in page
+
+
+def test_only_the_batches_that_can_be_reverted_are_confirmed(manager_client, manager):
+    older = import_messy_file(manager_client)
+    _, newer = importing.import_file(b"name,category\nFirma Noua SRL,enterprise\n", "new.csv", manager)
+    importing.revert_batch(older, manager)
+    response = choose_revert(manager_client, older, newer)
+    page = response.content.decode()
+    assert "This import will not be reverted: This import was already reverted." in page
+    assert "1 member that the import created will be deleted" in page
+    assert f'name="_selected_action" value="{newer.pk}"' in page
+    assert f'name="_selected_action" value="{older.pk}"' not in page
+
+
+def test_the_revert_confirmation_speaks_romanian(manager_client, make_member):
+    make_member(name="Robotica Veche SRL", fiscal_code="14235708")
+    batch = import_messy_file(manager_client)
+    page = choose_revert(manager_client, batch, headers={"accept-language": "ro"}).content.decode()
+    assert "Anulați importurile selectate?" in page
+    assert "3 membri adăugați de import vor fi șterși" in page
+    assert "1 membru actualizat de import revine la versiunea de dinainte de import" in page
+    assert "Da, anulează" in page and "Nu, înapoi" in page
 
 
 def _last_digest(client):

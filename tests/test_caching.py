@@ -148,3 +148,21 @@ def test_with_the_directory_cache_off_every_request_is_rendered(client, make_mem
     client.get(directory)
     response = client.get(directory)
     assert response.context is not None
+
+
+@pytest.mark.parametrize("page", ["directory", "profile"])
+def test_two_host_names_each_get_their_own_absolute_links_from_the_cache(
+    client, make_member, settings, django_assert_num_queries, page
+):
+    settings.ALLOWED_HOSTS = ["membri.mechatrec.ro", "members.mechatrec.eu"]
+    member = make_member(name="Gazda SRL")
+    url = english("members:directory") if page == "directory" else member.get_absolute_url()
+    first = client.get(url, headers={"host": "membri.mechatrec.ro"}).content.decode()
+    second = client.get(url, headers={"host": "members.mechatrec.eu"}).content.decode()
+    assert f'<link rel="canonical" href="http://membri.mechatrec.ro{url}">' in first
+    assert f'<link rel="canonical" href="http://members.mechatrec.eu{url}">' in second
+    assert "membri.mechatrec.ro" not in second
+    assert "members.mechatrec.eu" not in first
+    with django_assert_num_queries(0):  # each host's page is cached, under its own key
+        again = client.get(url, headers={"host": "membri.mechatrec.ro"}).content.decode()
+    assert again == first

@@ -1,4 +1,5 @@
-"""CSV and JSON exports: exactly the filtered set, every page, public fields only, streamed."""
+"""CSV and JSON exports: exactly the filtered set, every page, public fields only (no e-mail
+addresses, no contact persons), streamed."""
 
 import csv
 import io
@@ -8,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from members.columns import COLUMNS
+from members import importing
+from members.columns import COLUMNS, PUBLIC_COLUMNS
 from members.models import Competence, ContactPerson, Locality, Member
 
 
@@ -73,12 +75,12 @@ def test_both_exports_hold_exactly_the_filtered_set_on_every_page(client, varied
     assert sorted(row["name"] for row in data["results"]) == expected
 
 
-def test_the_csv_uses_the_import_columns_and_says_published(client, make_member):
+def test_the_csv_uses_the_import_columns_but_email_and_says_published(client, make_member):
     make_member(
         name="Unu SRL", competences=list(Competence.objects.filter(slug__in=["mems", "cnc-machining"]))
     )
     response, rows = export_csv(client)
-    assert list(rows[0]) == COLUMNS
+    assert list(rows[0]) == PUBLIC_COLUMNS == [column for column in COLUMNS if column != "email"]
     assert rows[0]["published"] == "yes"
     assert rows[0]["competences"] == "mems; cnc-machining"  # in English name order
     assert response["Content-Type"].startswith("text/csv")
@@ -114,6 +116,39 @@ def test_exports_leave_out_unpublished_members_and_contact_persons(client, make_
     assert response["Content-Disposition"].endswith('.json"')
 
 
+def test_public_exports_carry_no_email_address_of_the_organisation(client, make_member):
+    make_member(name="Cu Email SRL", email="office@cu-email.example.ro", phone="+40 21 555 0100")
+    response = client.get(url("members:export_csv"))
+    csv_body = b"".join(response.streaming_content).decode("utf-8-sig")
+    response = client.get(url("members:export_json"))
+    json_body = b"".join(response.streaming_content).decode()
+    for body in (csv_body, json_body):
+        assert "Cu Email SRL" in body and "+40 21 555 0100" in body  # other contact data stays
+        assert "office@cu-email.example.ro" not in body
+        assert "email" not in body
+    assert list(json.loads(json_body)["results"][0]) == PUBLIC_COLUMNS
+
+
+def test_a_public_csv_imports_back_with_no_changes_and_keeps_the_emails(
+    client, make_member, competences, localities
+):
+    for i in range(5):
+        make_member(
+            locality=localities[i],
+            competences=competences[i : i + 2],
+            email=f"office{i}@example.ro",
+            website="https://example.ro/x",
+            founded=2000 + i,
+        )
+    content = b"".join(client.get(url("members:export_csv")).streaming_content)
+    assert b"@example.ro" not in content
+    preview = importing.preview_file(content, "public.csv")
+    assert preview.counts == {"new": 0, "updated": 0, "unchanged": 5, "error": 0}, preview.errors
+    # An absent column leaves the field as it is: importing the public file erases no address.
+    emails = sorted(Member.objects.values_list("email", flat=True))
+    assert emails == [f"office{i}@example.ro" for i in range(5)]
+
+
 def test_exports_ignore_bad_filter_values_like_the_directory(client, make_member):
     make_member(name="Unu SRL", category=Member.Category.RD)
     make_member(name="Doi SRL", category=Member.Category.ENTERPRISE)
@@ -129,3 +164,5 @@ def test_the_fast_export_path_writes_exactly_what_member_row_writes(make_member,
     make_member(name="Fără Localitate SRL", website="https://x.example.ro", offers_subcontracting=True)
     queryset = Member.objects.for_directory().order_by("name_key")
     assert list(export_rows(queryset, chunk_size=1)) == [member_row(member) for member in queryset]
+    public = [{c: row[c] for c in PUBLIC_COLUMNS} for row in map(member_row, queryset)]
+    assert list(export_rows(queryset, chunk_size=1, columns=PUBLIC_COLUMNS)) == public

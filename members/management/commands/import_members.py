@@ -1,4 +1,10 @@
-"""Import members from a spreadsheet, as the admin's import page does."""
+"""Import members from a spreadsheet, as the admin's import page does.
+
+An import must say who made it: the history and the import batch are how an auditor answers
+"who changed what", and a row with no user answers nothing. There is no default user: even when
+one account could import, the person at the terminal may be someone else, so guessing would
+record a wrong name, which is worse than none. `--dry-run` saves nothing and needs no user.
+"""
 
 from pathlib import Path
 
@@ -7,23 +13,33 @@ from django.core.management.base import BaseCommand, CommandError
 
 from members import importing
 
+# The admin's import page asks for the same: active staff who may add and change members.
+IMPORT_PERMISSIONS = ["members.add_member", "members.change_member"]
+
 
 class Command(BaseCommand):
     help = (
         "Import members from an XLSX or CSV file (the columns of the admin's template). Safe to "
         "re-run: rows are matched on fiscal code, else on the name ignoring case, spaces and "
-        "accents. Any error imports nothing. Recorded as one batch that can be reverted."
+        "accents. Any error imports nothing. Recorded as one batch that can be reverted, under "
+        "--user (required unless --dry-run)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; save nothing.")
         parser.add_argument(
-            "--user", help="Username the history records the changes under (default: no user, 'command')."
+            "--user",
+            help=(
+                "Username of the person importing: the history and the import batch record the "
+                "changes under it. Required unless --dry-run; the account must be active and allowed "
+                "to add and change members."
+            ),
         )
 
     def handle(self, file, dry_run, user, **options):
-        acting_user = self._user(user)
+        # A dry run saves nothing, so needs no user; a name given anyway is checked all the same.
+        acting_user = self._user(user) if user or not dry_run else None
         try:
             content = file.read_bytes()
         except OSError as error:
@@ -42,17 +58,39 @@ class Command(BaseCommand):
         if preview.has_errors:
             raise CommandError(f"{len(preview.errors)} error(s); importing this file would import nothing.")
         if batch:
-            self.stdout.write(f"Import #{batch.pk} saved (revert it from the admin's import batches).")
+            self.stdout.write(
+                f"Import #{batch.pk} saved under {acting_user.get_username()} "
+                "(revert it from the admin's import batches)."
+            )
         else:
             self.stdout.write("Dry run: nothing was saved.")
 
     def _user(self, username):
+        """The account the import is recorded under: named, active, allowed to import."""
         if not username:
-            return None
+            raise CommandError(
+                "Say who is importing: --user USERNAME (the history and the import batch record "
+                f"it). {self._who_may_import()} Use --dry-run to only preview."
+            )
+        User = get_user_model()
         try:
-            return get_user_model().objects.get_by_natural_key(username)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"No user named {username!r}.") from None
+            user = User.objects.get_by_natural_key(username)
+        except User.DoesNotExist:
+            raise CommandError(f"No user named {username!r}. {self._who_may_import()}") from None
+        if not (user.is_active and user.is_staff and user.has_perms(IMPORT_PERMISSIONS)):
+            raise CommandError(
+                f"{username!r} may not import members (not active staff with permission to add "
+                f"and change members). {self._who_may_import()}"
+            )
+        return user
+
+    def _who_may_import(self):
+        """The accounts that may import, as the admin's import page allows: a hint, not a default."""
+        users = get_user_model().objects.filter(is_active=True, is_staff=True).order_by("pk")
+        names = [user.get_username() for user in users if user.has_perms(IMPORT_PERMISSIONS)]
+        if not names:
+            return "No active user may import members yet; create one (manage.py createsuperuser)."
+        return "Users who may import: " + ", ".join(names) + "."
 
     def _report(self, preview):
         for row in preview.rows:
