@@ -133,12 +133,18 @@ if IS_POSTGRES:
         {
             # Fail fast when the database is unreachable instead of hanging a worker.
             "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3),
-            # Bound every query; a runaway query must not hold a worker forever. The planner's
-            # cost of a random page read: PostgreSQL's default (4) assumes spinning disks and
-            # then walks the name index past thousands of rows instead of the category+name one.
+            # Per connection, for a web workload of many short concurrent queries (bench/README.md):
+            # - statement_timeout: a runaway query must not hold a worker forever;
+            # - random_page_cost: PostgreSQL's default (4) assumes spinning disks and then walks
+            #   the name index past thousands of rows instead of the category+name one;
+            # - max_parallel_workers_per_gather: parallel workers speed up one query but, with
+            #   every app worker busy, cost throughput (a search at 100,000 members: 4.3 → 6.7/s);
+            # - jit off: compiling a query takes longer than our queries run.
             "options": (
                 f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 10000)}"
                 f" -c random_page_cost={float(env_str('DB_RANDOM_PAGE_COST', '1.1'))}"
+                f" -c max_parallel_workers_per_gather={env_int('DB_PARALLEL_WORKERS', 0)}"
+                " -c jit=off"
             ),
         }
     )
