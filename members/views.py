@@ -17,6 +17,7 @@ from .composition import composition
 from .facets import facet_counts
 from .filters import MemberFilter, chips, export_query
 from .models import Member
+from .presentation import member_cards
 
 PAGE_SIZE = 24
 SIMILAR_COUNT = 4
@@ -42,6 +43,7 @@ def directory(request):
         {
             "filterset": filterset,
             "page": page,
+            "cards": member_cards(page.object_list),
             "facets": facets,
             "chips": chips(filterset),
             "export_query": export_query(filterset),
