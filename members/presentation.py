@@ -103,9 +103,28 @@ FALLBACK_NOTES = {
 }
 
 
-def member_cards(members):
-    """The cards of a page of members (from `for_directory()`: locality and competences loaded)."""
+def competences_of(members, competences):
+    """{member id: [Competence, …] by English name} for `members`: one query on the link table.
+
+    `competences` ({id: Competence}, every competence: the filters' reference data) supplies the
+    names, so no Competence row is read or built again for each member, as prefetch_related would.
+    """
+    listed = {}
+    links = Member.competences.through.objects.filter(member_id__in=[member.pk for member in members])
+    for member_id, competence_id in links.values_list("member_id", "competence_id"):
+        listed.setdefault(member_id, []).append(competences[competence_id])
+    for member_competences in listed.values():
+        member_competences.sort(key=lambda competence: competence.name_en)
+    return listed
+
+
+def member_cards(members, competences):
+    """The cards of a page of members (with their locality loaded); one query for competences.
+
+    `competences` is {id: Competence} of every competence (see `competences_of`).
+    """
     profile_url = url_with_slug("members:profile")
+    listed = competences_of(members, competences)
     categories = {code: capfirst(label) for code, label in Member.Category.choices}
     notes = {language: note() for language, note in FALLBACK_NOTES.items()}
     cards = []
@@ -115,8 +134,8 @@ def member_cards(members):
             meta = f"{meta} · {member.locality.name}"
         logo = logo_thumbnail(member.logo, CARD_LOGO) if member.logo else None
         text = member.localized_short_description
-        competences = list(member.competences.all())  # prefetched
-        hidden = len(competences) - CARD_TAGS
+        tags = [competence.name for competence in listed.get(member.pk, ())]
+        hidden = len(tags) - CARD_TAGS
         cards.append(
             Card(
                 url=profile_url(member.slug),
@@ -127,7 +146,7 @@ def member_cards(members):
                 logo_alt=gettext("Logo of %(name)s") % {"name": member.name} if logo else "",
                 text=text or None,
                 fallback_note=notes[text.language] if text.is_fallback else "",
-                tags=[competence.name for competence in competences[:CARD_TAGS]],
+                tags=tags[:CARD_TAGS],
                 more_tags=ngettext("+%(counter)s more", "+%(counter)s more", hidden) % {"counter": hidden}
                 if hidden > 0
                 else "",

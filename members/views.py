@@ -32,7 +32,9 @@ def home(request):
 
 @public_page
 def directory(request):
-    filterset = MemberFilter(request.GET)
+    # The cards' competences come from members.presentation (one query, names from the
+    # filters' reference data), so the rows are not prefetched with theirs.
+    filterset = MemberFilter(request.GET, queryset=Member.objects.published().select_related("locality"))
     facets = facet_counts(filterset)
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     paginator.count = facets["total"]  # counted with the facets, in the same query
@@ -43,7 +45,7 @@ def directory(request):
         {
             "filterset": filterset,
             "page": page,
-            "cards": member_cards(page.object_list),
+            "cards": member_cards(page.object_list, filterset.reference.competence_by_id),
             "facets": facets,
             "chips": chips(filterset),
             "export_query": export_query(filterset),
