@@ -32,9 +32,7 @@ def home(request):
 
 @public_page
 def directory(request):
-    # The cards' competences come from members.presentation (one query, names from the
-    # filters' reference data), so the rows are not prefetched with theirs.
-    filterset = MemberFilter(request.GET, queryset=Member.objects.published().select_related("locality"))
+    filterset = MemberFilter(request.GET, queryset=Member.objects.for_cards())
     facets = facet_counts(filterset)
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     paginator.count = facets["total"]  # counted with the facets, in the same query
