@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from members import presentation
 from members.presentation import count_text
 
 register = template.Library()
@@ -31,6 +32,12 @@ def protected_email(address):
         gettext("at"),
         domain,
     )
+
+
+@register.simple_tag
+def logo_thumbnail(logo, geometry):
+    """The logo's PNG thumbnail (url, width, height) or None; see presentation.logo_thumbnail."""
+    return presentation.logo_thumbnail(logo, geometry) if logo else None
 
 
 def _facet_option(name, option):
