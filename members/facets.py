@@ -51,6 +51,11 @@ class Group:
     def disabled(self):
         return self.count == 0 and not self.selected
 
+    @property
+    def has_selected_option(self):
+        """A chosen locality: its county's list is shown open."""
+        return any(option.selected for option in self.options)
+
 
 def _all_but(conditions, *names):
     """Every active filter's condition AND-ed, except those of `names`."""

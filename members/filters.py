@@ -61,6 +61,10 @@ class Reference:
         return {c.slug: c for c in self.competences}
 
     @property
+    def competence_by_id(self):
+        return {c.pk: c for c in self.competences}
+
+    @property
     def locality_by_slug(self):
         return {loc.slug: loc for loc in self.places.localities}
 
@@ -120,11 +124,16 @@ class MemberFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, reference=None, **kwargs):
         self.reference = reference or load_reference()
         super().__init__(data, queryset if queryset is not None else Member.objects.for_directory(), **kwargs)
-        self.filters["competence"].extra["choices"] = [(c.slug, c.name) for c in self.reference.competences]
-        self.filters["locality"].extra["choices"] = [
-            (x.slug, x.name) for x in self.reference.places.localities
+        # Callables: the form deep-copies its fields' choices on every request, and these lists
+        # (every competence, locality and county) made that copy a good part of the page's cost.
+        reference = self.reference
+        self.filters["competence"].extra["choices"] = lambda: [
+            (c.slug, c.name) for c in reference.competences
         ]
-        self.filters["county"].extra["choices"] = list(self.reference.places.counties.items())
+        self.filters["locality"].extra["choices"] = lambda: [
+            (x.slug, x.name) for x in reference.places.localities
+        ]
+        self.filters["county"].extra["choices"] = lambda: list(reference.places.counties.items())
         self.ignored = []  # (filter label, value) pairs the visitor sent that match no option
         if self.is_bound:
             self.data = self._without_unknown_choices(self.data)
@@ -139,7 +148,8 @@ class MemberFilter(django_filters.FilterSet):
             data = _as_querydict(data)
         cleaned = data.copy()
         for name in self.CHOICE_FILTERS:
-            known = {str(key) for key, _label in self.filters[name].extra["choices"]}
+            choices = self.filters[name].extra["choices"]
+            known = {str(key) for key, _label in (choices() if callable(choices) else choices)}
             kept = []
             for value in data.getlist(name):
                 if value in known:

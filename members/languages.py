@@ -17,16 +17,16 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 def path_in_language(path, language_code):
     """`path` (a path of this site, query string allowed) in `language_code`.
 
-    A path no URL pattern knows (a 404) still gets its language prefix swapped, so the switcher
-    on an error page leads to the same address in the other language.
+    Our URL patterns are the same words in every language (only the /ro/ or /en/ prefix
+    differs), so swapping the prefix gives what `translate_url` would, without resolving and
+    reversing the path on every page. It also serves a path no pattern knows (a 404), so the
+    switcher on an error page leads to the same address in the other language. Paths without a
+    language prefix (the admin) go through `translate_url`.
     """
-    translated = translate_url(path, language_code)
-    if translated != path:
-        return translated
     for code in LANGUAGE_CODES:
         if path == f"/{code}" or path.startswith((f"/{code}/", f"/{code}?")):
             return f"/{language_code}{path[len(code) + 1 :]}"
-    return path
+    return translate_url(path, language_code)
 
 
 @require_safe

@@ -248,6 +248,28 @@ class MemberQuerySet(models.QuerySet):
             .prefetch_related(models.Prefetch("competences", queryset=Competence.objects.order_by("name_en")))
         )
 
+    def for_cards(self):
+        """Published rows with only what a directory card shows, the locality's name by JOIN.
+
+        The cards' competences are read separately (members.presentation.competences_of); the
+        long texts (descriptions, search text) are never fetched for a list.
+        """
+        return (
+            self.published()
+            .select_related("locality")
+            .only(
+                "slug",
+                "name",
+                "category",
+                "logo",
+                "short_description_ro",
+                "short_description_en",
+                "offers_subcontracting",
+                "seeks_partners",
+                "locality__name",
+            )
+        )
+
     def search(self, query):
         """Members whose folded search text has every word of `query` (see `search_condition`).
 

@@ -17,6 +17,7 @@ from .composition import composition
 from .facets import facet_counts
 from .filters import MemberFilter, chips, export_query
 from .models import Member
+from .presentation import member_cards
 
 PAGE_SIZE = 24
 SIMILAR_COUNT = 4
@@ -31,7 +32,7 @@ def home(request):
 
 @public_page
 def directory(request):
-    filterset = MemberFilter(request.GET)
+    filterset = MemberFilter(request.GET, queryset=Member.objects.for_cards())
     facets = facet_counts(filterset)
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     paginator.count = facets["total"]  # counted with the facets, in the same query
@@ -42,6 +43,7 @@ def directory(request):
         {
             "filterset": filterset,
             "page": page,
+            "cards": member_cards(page.object_list, filterset.reference.competence_by_id),
             "facets": facets,
             "chips": chips(filterset),
             "export_query": export_query(filterset),

@@ -1,17 +1,17 @@
 """Template helpers for the public pages."""
 
-import logging
-from collections import namedtuple
+from html import escape
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
-from sorl.thumbnail import get_thumbnail
+
+from members import presentation
+from members.presentation import count_text
 
 register = template.Library()
-logger = logging.getLogger(__name__)
 
 
 @register.simple_tag
@@ -34,35 +34,24 @@ def protected_email(address):
     )
 
 
-Thumbnail = namedtuple("Thumbnail", "url width height")
-_thumbnails = {}  # (logo file name, geometry) → Thumbnail, per process
-_MAX_THUMBNAILS = 20_000
-
-
 @register.simple_tag
 def logo_thumbnail(logo, geometry):
-    """The PNG thumbnail of a logo as (url, width, height), or None when it cannot be made.
+    """The logo's PNG thumbnail (url, width, height) or None; see presentation.logo_thumbnail."""
+    return presentation.logo_thumbnail(logo, geometry) if logo else None
 
-    sorl-thumbnail looks each thumbnail up in its key-value store on every call (a cache read,
-    JSON, a storage object): 24 times for a page of cards. Remembering the answer in the process
-    is safe because a logo's file name is generated for each upload and never reused
-    (members.models.logo_upload_to), so a name always means the same image; a new logo is a new
-    name. Failures are not remembered, so a missing file is retried.
-    """
-    key = (logo.name, geometry)
-    if key not in _thumbnails:
-        try:
-            image = get_thumbnail(logo, geometry, format="PNG")
-            size = image.size  # None when the source could not be read
-        except Exception:  # noqa: BLE001 (as the {% thumbnail %} tag: no image rather than a 500)
-            logger.exception("Thumbnail of %s failed", logo.name)
-            return None
-        if not size:
-            return None
-        if len(_thumbnails) >= _MAX_THUMBNAILS:
-            _thumbnails.clear()
-        _thumbnails[key] = Thumbnail(image.url, *size)
-    return _thumbnails[key]
+
+def _facet_option(name, option):
+    empty = option.disabled
+    # Built with html.escape rather than format_html: ninety options a page, and format_html's
+    # lazy-aware escaping of every argument cost more than the rest of the filter panel. Only
+    # the value and the label are text; the rest are fixed strings and a number.
+    return (
+        f'<label class="facet-option{" is-empty" if empty else ""}">'
+        f'<input type="checkbox" name="{name}" value="{escape(str(option.value))}"'
+        f"{' checked' if option.selected else ''}{' disabled' if empty else ''}>"
+        f'<span class="facet-label">{escape(capfirst(str(option.label)))}</span> '
+        f'<span class="facet-count">{count_text(option.count)}</span></label>'
+    )
 
 
 @register.simple_tag
@@ -70,16 +59,13 @@ def facet_option(name, option):
     """One checkbox with its count; an option that would give an empty list is disabled unless chosen.
 
     About ninety per directory page: formatted here rather than by an {% include %} each, which
-    cost more than the rest of the page together.
+    cost more than the rest of the page together. `name` is a parameter name (a constant in
+    the template), never visitor input.
     """
-    return format_html(
-        '<label class="facet-option{}"><input type="checkbox" name="{}" value="{}"{}{}>'
-        '<span class="facet-label">{}</span> <span class="facet-count">{}</span></label>',
-        " is-empty" if option.disabled else "",
-        name,
-        option.value,
-        " checked" if option.selected else "",
-        " disabled" if option.disabled else "",
-        capfirst(option.label),
-        intcomma(option.count),  # "1.234" in Romanian, "1,234" in English
-    )
+    return mark_safe(_facet_option(name, option))  # noqa: S308 (text escaped in _facet_option)
+
+
+@register.simple_tag
+def facet_options(name, options):
+    """`facet_option` for each of `options`, in one tag (no template loop per option)."""
+    return mark_safe("".join(_facet_option(name, option) for option in options))  # noqa: S308 (as above)

@@ -15,35 +15,31 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def page_in_language(context, language_code, absolute=False):
-    """This page's URL in `language_code`, keeping the filters, search and page number."""
-    request = context["request"]
-    url = path_in_language(request.get_full_path(), language_code)
-    return request.build_absolute_uri(url) if absolute else url
-
-
-@register.simple_tag(takes_context=True)
 def language_versions(context):
     """[(code, name, switch url, absolute page url)] for every language.
 
     The switch URL goes through `switch_language`, which remembers the choice; the absolute page
-    URL is the other version itself, for the hreflang and canonical links.
+    URL is the other version itself, for the hreflang and canonical links. base.html asks once
+    per page; the switcher and the hreflang links share the answer.
     """
     request = context.get("request")
     if request is None:  # the 500 page is rendered without a request: no links
         return []
     try:
-        return [
-            (
-                code,
-                name,
-                f"{reverse('switch_language', args=[code])}?{urlencode({'next': request.get_full_path()})}",
-                page_in_language(context, code, absolute=True),
-            )
-            for code, name in settings.LANGUAGES
-        ]
+        origin = request.build_absolute_uri("/")[:-1]  # scheme and host, checked once
     except DisallowedHost:  # the 400 page for a forged Host header must still render
         return []
+    path = request.get_full_path()
+    next_query = urlencode({"next": path})
+    return [
+        (
+            code,
+            name,
+            f"{reverse('switch_language', args=[code])}?{next_query}",
+            origin + path_in_language(path, code),
+        )
+        for code, name in settings.LANGUAGES
+    ]
 
 
 @register.filter

@@ -1,0 +1,157 @@
+"""What the directory page prints, worked out once per page in Python.
+
+The templates keep the markup; this module hands them plain strings. A value a template would
+otherwise compute for every card or facet option (a `reverse()`, a translated label, a localized
+name, a thumbnail lookup) is computed here once per page, or once per card with the per-page
+parts already known. Rendering a page of cards through `{% include %}`, `{% url %}` and
+`{% blocktranslate %}` per card cost about as much as the rest of the request together.
+"""
+
+import logging
+from collections import namedtuple
+from dataclasses import dataclass
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from sorl.thumbnail import get_thumbnail
+
+from .models import LocalizedText, Member
+
+logger = logging.getLogger(__name__)
+
+CARD_LOGO = "96x96"
+CARD_TAGS = 4  # competences shown on a card; the rest are counted ("+2 more")
+
+
+def count_text(number):
+    """A count as the page shows it: '1.234' in Romanian, '1,234' in English (`intcomma`).
+
+    Below 1,000 no language groups digits, so the common case skips the locale lookups.
+    """
+    return str(number) if 0 <= number < 1000 else intcomma(number)
+
+
+def url_with_slug(viewname):
+    """slug → URL of `viewname` in the active language, for many slugs at the price of one reverse().
+
+    Slugs are URL-safe as they are (`<slug:…>` accepts only ASCII letters, digits, - and _), so
+    putting one in the reversed pattern's place gives exactly what `reverse()` would.
+    """
+    marker = "slug-marker"
+    prefix, suffix = reverse(viewname, kwargs={"slug": marker}).split(marker)
+    return lambda slug: f"{prefix}{slug}{suffix}"
+
+
+# --- Logos --------------------------------------------------------------------------------------
+
+Thumbnail = namedtuple("Thumbnail", "url width height")
+_thumbnails = {}  # (logo file name, geometry) → Thumbnail, per process
+_MAX_THUMBNAILS = 20_000
+
+
+def logo_thumbnail(logo, geometry):
+    """The PNG thumbnail of a logo as (url, width, height), or None when it cannot be made.
+
+    sorl-thumbnail looks each thumbnail up in its key-value store on every call (a cache read,
+    JSON, a storage object): 24 times for a page of cards. Remembering the answer in the process
+    is safe because a logo's file name is generated for each upload and never reused
+    (members.models.logo_upload_to), so a name always means the same image; a new logo is a new
+    name. Failures are not remembered, so a missing file is retried.
+    """
+    key = (logo.name, geometry)
+    if key not in _thumbnails:
+        try:
+            image = get_thumbnail(logo, geometry, format="PNG")
+            size = image.size  # None when the source could not be read
+        except Exception:  # noqa: BLE001 (as the {% thumbnail %} tag: no image rather than a 500)
+            logger.exception("Thumbnail of %s failed", logo.name)
+            return None
+        if not size:
+            return None
+        if len(_thumbnails) >= _MAX_THUMBNAILS:
+            _thumbnails.clear()
+        _thumbnails[key] = Thumbnail(image.url, *size)
+    return _thumbnails[key]
+
+
+# --- Member cards -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Card:
+    """One member as the directory's card shows it (templates/members/_member_cards.html)."""
+
+    url: str
+    name: str
+    initial: str  # the placeholder letter when there is no logo
+    meta: str  # "Catalyzer · Voluntari"
+    logo: Thumbnail | None
+    logo_alt: str
+    text: LocalizedText | None  # the short description, None when there is none
+    fallback_note: str  # "Available in Romanian only." when the text is in the other language
+    tags: list  # the first CARD_TAGS competence names
+    more_tags: str  # "+2 more", or "" when every competence is shown
+    offers_subcontracting: bool
+    seeks_partners: bool
+
+
+FALLBACK_NOTES = {
+    "ro": lambda: gettext("Available in Romanian only."),
+    "en": lambda: gettext("Available in English only."),
+}
+
+
+def competences_of(members, competences):
+    """{member id: [Competence, …] by English name} for `members`: one query on the link table.
+
+    `competences` ({id: Competence}, every competence: the filters' reference data) supplies the
+    names, so no Competence row is read or built again for each member, as prefetch_related would.
+    """
+    listed = {}
+    links = Member.competences.through.objects.filter(member_id__in=[member.pk for member in members])
+    for member_id, competence_id in links.values_list("member_id", "competence_id"):
+        listed.setdefault(member_id, []).append(competences[competence_id])
+    for member_competences in listed.values():
+        member_competences.sort(key=lambda competence: competence.name_en)
+    return listed
+
+
+def member_cards(members, competences):
+    """The cards of a page of members (with their locality loaded); one query for competences.
+
+    `competences` is {id: Competence} of every competence (see `competences_of`).
+    """
+    profile_url = url_with_slug("members:profile")
+    listed = competences_of(members, competences)
+    categories = {code: capfirst(label) for code, label in Member.Category.choices}
+    notes = {language: note() for language, note in FALLBACK_NOTES.items()}
+    cards = []
+    for member in members:
+        meta = categories[member.category]
+        if member.locality is not None:
+            meta = f"{meta} · {member.locality.name}"
+        logo = logo_thumbnail(member.logo, CARD_LOGO) if member.logo else None
+        text = member.localized_short_description
+        tags = [competence.name for competence in listed.get(member.pk, ())]
+        hidden = len(tags) - CARD_TAGS
+        cards.append(
+            Card(
+                url=profile_url(member.slug),
+                name=member.name,
+                initial=member.name[:1],
+                meta=meta,
+                logo=logo,
+                logo_alt=gettext("Logo of %(name)s") % {"name": member.name} if logo else "",
+                text=text or None,
+                fallback_note=notes[text.language] if text.is_fallback else "",
+                tags=tags[:CARD_TAGS],
+                more_tags=ngettext("+%(counter)s more", "+%(counter)s more", hidden) % {"counter": hidden}
+                if hidden > 0
+                else "",
+                offers_subcontracting=member.offers_subcontracting,
+                seeks_partners=member.seeks_partners,
+            )
+        )
+    return cards
