@@ -135,7 +135,14 @@ def _cube(rows, conditions, aggregate):
         _all_but(conditions, "subcontracting") & Q(offers_subcontracting=True)
     )
     counts["for_partners"] = aggregate(_all_but(conditions, "partners") & Q(seeks_partners=True))
-    cells = rows.order_by().values("category", "size", "locality_id").annotate(**counts)
+    query = rows.order_by().values("category", "size", "locality_id").annotate(**counts).query
+    # Several hundred rows at 100,000 members: read as plain tuples, they skip the ORM's
+    # per-value converters (about a tenth of the page's Python time there, by cProfile).
+    sql, params = query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        cells = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     # A SUM over no matching cell is NULL.
     return Cube([cell | {column: cell[column] or 0 for column in counts} for cell in cells])
 
