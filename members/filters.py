@@ -8,12 +8,13 @@ Several values of one parameter are OR-ed; different parameters are AND-ed.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import django_filters
 from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils.text import capfirst, slugify
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import cache
@@ -37,6 +38,60 @@ def county_slug(county):
     return slugify(fold(county))
 
 
+def _bilingual_name(item):
+    """`name_ro` or `name_en` for the active language, else the other one (as models.Bilingual)."""
+    if (get_language() or "ro")[:2] == "en":
+        return item.name_en or item.name_ro
+    return item.name_ro or item.name_en
+
+
+@dataclass(slots=True)
+class GroupRef:
+    """A competence group as the filters read it (a read-only copy of the CompetenceGroup row)."""
+
+    pk: int
+    name_ro: str
+    name_en: str
+
+    @property
+    def name(self):
+        return _bilingual_name(self)
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(slots=True, eq=False)
+class CompetenceRef:
+    """A competence with its group: a plain copy of the row, cheaper to build than a model."""
+
+    pk: int
+    slug: str
+    name_ro: str
+    name_en: str
+    group: GroupRef
+
+    @property
+    def name(self):
+        return _bilingual_name(self)
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(slots=True, eq=False)
+class LocalityRef:
+    """A locality as the filters and facets read it."""
+
+    pk: int
+    slug: str
+    name: str
+    county: str
+
+    def __str__(self):
+        return self.name
+
+
 @dataclass
 class Places:
     """The gazetteer as the filters and facets need it: localities grouped by county."""
@@ -56,26 +111,42 @@ class Reference:
     competences: list
     places: Places
 
-    @property
+    @cached_property
     def competence_by_slug(self):
         return {c.slug: c for c in self.competences}
 
-    @property
+    @cached_property
     def competence_by_id(self):
         return {c.pk: c for c in self.competences}
 
-    @property
+    @cached_property
     def locality_by_slug(self):
         return {loc.slug: loc for loc in self.places.localities}
+
+
+def _competences():
+    """Every competence with its group, in the taxonomy's order, as plain objects (one JOIN)."""
+    groups = {}
+    competences = []
+    rows = Competence.objects.grouped().values_list(
+        "pk", "slug", "name_ro", "name_en", "group_id", "group__name_ro", "group__name_en"
+    )
+    for pk, slug, name_ro, name_en, group_id, group_ro, group_en in rows:
+        group = groups.get(group_id)
+        if group is None:
+            group = groups[group_id] = GroupRef(group_id, group_ro, group_en)
+        competences.append(CompetenceRef(pk, slug, name_ro, name_en, group))
+    return competences
 
 
 def load_reference():
     """The filters' options: two queries, cached until anything in the directory changes."""
 
     def load():
+        localities = Locality.objects.order_by("county", "name").values_list("pk", "slug", "name", "county")
         return Reference(
-            competences=list(Competence.objects.grouped()),
-            places=Places(list(Locality.objects.order_by("county", "name"))),
+            competences=_competences(),
+            places=Places([LocalityRef(*row) for row in localities]),
         )
 
     return cache.get_or_set("filter-reference", load, timeout=3600)
