@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
 from django.utils.text import capfirst, slugify
 from django.utils.translation import get_language, gettext
@@ -209,6 +211,37 @@ class MemberFilter(django_filters.FilterSet):
         if self.is_bound:
             self.data = self._without_unknown_choices(self.data)
 
+    @property
+    def form(self):
+        """What django-filter reads of its form, without building one when the data is bound.
+
+        `_without_unknown_choices` leaves only known choices, each once, so validating them again
+        in a form (built, with every field and its choices deep-copied, on every request) cannot
+        fail; only the search text is still cleaned by its own form field. `cleaned_data` and
+        `errors` are those the form would give.
+        """
+        if not hasattr(self, "_form"):
+            if not self.is_bound:
+                return super().form
+            self._form = self._cleaned_form()
+        return self._form
+
+    def _cleaned_form(self):
+        multiple = self._multiple()
+        cleaned_data = {}
+        errors = ErrorDict()
+        for name, filter_ in self.filters.items():
+            if name in multiple:
+                cleaned_data[name] = self.data.getlist(name)
+            elif name in self.CHOICE_FILTERS:
+                cleaned_data[name] = self.data.get(name) or ""
+            else:
+                try:
+                    cleaned_data[name] = filter_.field.clean(self.data.get(name))
+                except ValidationError as error:
+                    errors[name] = ErrorList(error.error_list)
+        return CleanedForm(cleaned_data, errors)
+
     def _without_unknown_choices(self, data):
         """Keep the known values of each choice filter, each once; note the others in `ignored`.
 
@@ -306,6 +339,17 @@ class MemberFilter(django_filters.FilterSet):
             label = self.filters[name].label if name in self.filters else name
             messages += [f"{label}: {error}" for error in errors]
         return messages
+
+
+@dataclass
+class CleanedForm:
+    """The parts of a bound form that django-filter and `MemberFilter` read."""
+
+    cleaned_data: dict
+    errors: ErrorDict
+
+    def is_valid(self):
+        return not self.errors
 
 
 def _as_querydict(data):
