@@ -251,9 +251,19 @@ class MemberFilter(django_filters.FilterSet):
         if not isinstance(data, QueryDict):
             data = _as_querydict(data)
         cleaned = data.copy()
+        reference = self.reference
+        # The slug-valued filters' options, without building their (translated) labels.
+        slugs = {
+            "competence": reference.competence_by_slug,
+            "locality": reference.locality_by_slug,
+            "county": reference.places.counties,
+        }
+        multiple = self._multiple()
         for name in self.CHOICE_FILTERS:
-            choices = self.filters[name].extra["choices"]
-            known = {str(key) for key, _label in (choices() if callable(choices) else choices)}
+            known = slugs.get(name)
+            if known is None:
+                choices = self.filters[name].extra["choices"]
+                known = {str(key) for key, _label in (choices() if callable(choices) else choices)}
             kept = []
             for value in data.getlist(name):
                 if value in known:
@@ -262,7 +272,7 @@ class MemberFilter(django_filters.FilterSet):
                 elif value != "" and len(self.ignored) < 20:
                     self.ignored.append((self.filters[name].label, value))
             # A single-valued filter repeated takes its first known value.
-            cleaned.setlist(name, kept if name in self._multiple() else kept[:1])
+            cleaned.setlist(name, kept if name in multiple else kept[:1])
         return cleaned
 
     # --- what each filter does ------------------------------------------------------------------
