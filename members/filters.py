@@ -8,12 +8,15 @@ Several values of one parameter are OR-ed; different parameters are AND-ed.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
 from django.utils.text import capfirst, slugify
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import cache
@@ -37,6 +40,60 @@ def county_slug(county):
     return slugify(fold(county))
 
 
+def _bilingual_name(item):
+    """`name_ro` or `name_en` for the active language, else the other one (as models.Bilingual)."""
+    if (get_language() or "ro")[:2] == "en":
+        return item.name_en or item.name_ro
+    return item.name_ro or item.name_en
+
+
+@dataclass(slots=True)
+class GroupRef:
+    """A competence group as the filters read it (a read-only copy of the CompetenceGroup row)."""
+
+    pk: int
+    name_ro: str
+    name_en: str
+
+    @property
+    def name(self):
+        return _bilingual_name(self)
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(slots=True, eq=False)
+class CompetenceRef:
+    """A competence with its group: a plain copy of the row, cheaper to build than a model."""
+
+    pk: int
+    slug: str
+    name_ro: str
+    name_en: str
+    group: GroupRef
+
+    @property
+    def name(self):
+        return _bilingual_name(self)
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(slots=True, eq=False)
+class LocalityRef:
+    """A locality as the filters and facets read it."""
+
+    pk: int
+    slug: str
+    name: str
+    county: str
+
+    def __str__(self):
+        return self.name
+
+
 @dataclass
 class Places:
     """The gazetteer as the filters and facets need it: localities grouped by county."""
@@ -56,26 +113,42 @@ class Reference:
     competences: list
     places: Places
 
-    @property
+    @cached_property
     def competence_by_slug(self):
         return {c.slug: c for c in self.competences}
 
-    @property
+    @cached_property
     def competence_by_id(self):
         return {c.pk: c for c in self.competences}
 
-    @property
+    @cached_property
     def locality_by_slug(self):
         return {loc.slug: loc for loc in self.places.localities}
+
+
+def _competences():
+    """Every competence with its group, in the taxonomy's order, as plain objects (one JOIN)."""
+    groups = {}
+    competences = []
+    rows = Competence.objects.grouped().values_list(
+        "pk", "slug", "name_ro", "name_en", "group_id", "group__name_ro", "group__name_en"
+    )
+    for pk, slug, name_ro, name_en, group_id, group_ro, group_en in rows:
+        group = groups.get(group_id)
+        if group is None:
+            group = groups[group_id] = GroupRef(group_id, group_ro, group_en)
+        competences.append(CompetenceRef(pk, slug, name_ro, name_en, group))
+    return competences
 
 
 def load_reference():
     """The filters' options: two queries, cached until anything in the directory changes."""
 
     def load():
+        localities = Locality.objects.order_by("county", "name").values_list("pk", "slug", "name", "county")
         return Reference(
-            competences=list(Competence.objects.grouped()),
-            places=Places(list(Locality.objects.order_by("county", "name"))),
+            competences=_competences(),
+            places=Places([LocalityRef(*row) for row in localities]),
         )
 
     return cache.get_or_set("filter-reference", load, timeout=3600)
@@ -138,6 +211,37 @@ class MemberFilter(django_filters.FilterSet):
         if self.is_bound:
             self.data = self._without_unknown_choices(self.data)
 
+    @property
+    def form(self):
+        """What django-filter reads of its form, without building one when the data is bound.
+
+        `_without_unknown_choices` leaves only known choices, each once, so validating them again
+        in a form (built, with every field and its choices deep-copied, on every request) cannot
+        fail; only the search text is still cleaned by its own form field. `cleaned_data` and
+        `errors` are those the form would give.
+        """
+        if not hasattr(self, "_form"):
+            if not self.is_bound:
+                return super().form
+            self._form = self._cleaned_form()
+        return self._form
+
+    def _cleaned_form(self):
+        multiple = self._multiple()
+        cleaned_data = {}
+        errors = ErrorDict()
+        for name, filter_ in self.filters.items():
+            if name in multiple:
+                cleaned_data[name] = self.data.getlist(name)
+            elif name in self.CHOICE_FILTERS:
+                cleaned_data[name] = self.data.get(name) or ""
+            else:
+                try:
+                    cleaned_data[name] = filter_.field.clean(self.data.get(name))
+                except ValidationError as error:
+                    errors[name] = ErrorList(error.error_list)
+        return CleanedForm(cleaned_data, errors)
+
     def _without_unknown_choices(self, data):
         """Keep the known values of each choice filter, each once; note the others in `ignored`.
 
@@ -147,9 +251,19 @@ class MemberFilter(django_filters.FilterSet):
         if not isinstance(data, QueryDict):
             data = _as_querydict(data)
         cleaned = data.copy()
+        reference = self.reference
+        # The slug-valued filters' options, without building their (translated) labels.
+        slugs = {
+            "competence": reference.competence_by_slug,
+            "locality": reference.locality_by_slug,
+            "county": reference.places.counties,
+        }
+        multiple = self._multiple()
         for name in self.CHOICE_FILTERS:
-            choices = self.filters[name].extra["choices"]
-            known = {str(key) for key, _label in (choices() if callable(choices) else choices)}
+            known = slugs.get(name)
+            if known is None:
+                choices = self.filters[name].extra["choices"]
+                known = {str(key) for key, _label in (choices() if callable(choices) else choices)}
             kept = []
             for value in data.getlist(name):
                 if value in known:
@@ -158,7 +272,7 @@ class MemberFilter(django_filters.FilterSet):
                 elif value != "" and len(self.ignored) < 20:
                     self.ignored.append((self.filters[name].label, value))
             # A single-valued filter repeated takes its first known value.
-            cleaned.setlist(name, kept if name in self._multiple() else kept[:1])
+            cleaned.setlist(name, kept if name in multiple else kept[:1])
         return cleaned
 
     # --- what each filter does ------------------------------------------------------------------
@@ -235,6 +349,17 @@ class MemberFilter(django_filters.FilterSet):
             label = self.filters[name].label if name in self.filters else name
             messages += [f"{label}: {error}" for error in errors]
         return messages
+
+
+@dataclass
+class CleanedForm:
+    """The parts of a bound form that django-filter and `MemberFilter` read."""
+
+    cleaned_data: dict
+    errors: ErrorDict
+
+    def is_valid(self):
+        return not self.errors
 
 
 def _as_querydict(data):

@@ -69,3 +69,9 @@ def facet_option(name, option):
 def facet_options(name, options):
     """`facet_option` for each of `options`, in one tag (no template loop per option)."""
     return mark_safe("".join(_facet_option(name, option) for option in options))  # noqa: S308 (as above)
+
+
+@register.simple_tag
+def member_cards(cards):
+    """The directory's cards (members.presentation.Card) as list items; see presentation.cards_html."""
+    return presentation.cards_html(cards)
