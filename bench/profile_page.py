@@ -51,7 +51,7 @@ if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # the manife
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-SEARCH_WORD = "automatizari"
+from bench.run import page_urls  # noqa: E402
 
 
 def urls():
@@ -63,18 +63,7 @@ def urls():
         (competence,) = cursor.fetchone()
         cursor.execute("SELECT slug FROM members_member WHERE NOT is_synthetic ORDER BY name_key LIMIT 1")
         (profile,) = cursor.fetchone()
-    return {
-        "floor (/bench/ok)": "/bench/ok",
-        "home": "/ro/",
-        "directory, unfiltered": "/ro/members/",
-        "directory, category": "/ro/members/?category=enterprise",
-        "directory, competence": f"/ro/members/?competence={competence}",
-        "directory, category + competence": f"/ro/members/?category=enterprise&competence={competence}",
-        "search (no diacritics)": f"/ro/members/?q={SEARCH_WORD}",
-        "search + filter, page 3": f"/ro/members/?q={SEARCH_WORD}&category=enterprise&page=3",
-        "profile": f"/ro/members/{profile}/",
-        "directory, unfiltered (en)": "/en/members/",
-    }
+    return {**page_urls(competence, profile), "directory, unfiltered (en)": "/en/members/"}
 
 
 def cpu_per_request(client, url, requests, batches=5):

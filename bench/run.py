@@ -121,6 +121,21 @@ def load(args, size):
 # --- What to measure -----------------------------------------------------------------------------
 
 
+def page_urls(competence, profile):
+    """The pages of the issue (exports aside), for the most used competence and a demo profile."""
+    return {
+        "floor (/bench/ok)": "/bench/ok",
+        "home": "/ro/",
+        "directory, unfiltered": "/ro/members/",
+        "directory, category": "/ro/members/?category=enterprise",
+        "directory, competence": f"/ro/members/?competence={competence}",
+        "directory, category + competence": f"/ro/members/?category=enterprise&competence={competence}",
+        "search (no diacritics)": f"/ro/members/?q={SEARCH_WORD}",
+        "search + filter, page 3": f"/ro/members/?q={SEARCH_WORD}&category=enterprise&page=3",
+        "profile": f"/ro/members/{profile}/",
+    }
+
+
 def targets(args):
     """The URLs of the issue, with parameters chosen from the data that is loaded."""
     competence, competence_id = sql(
@@ -133,15 +148,7 @@ def targets(args):
     )[0]
     export = urlencode(csv_filter(args))
     return {
-        "floor (/bench/ok)": "/bench/ok",
-        "home": "/ro/",
-        "directory, unfiltered": "/ro/members/",
-        "directory, category": "/ro/members/?category=enterprise",
-        "directory, competence": f"/ro/members/?competence={competence}",
-        "directory, category + competence": f"/ro/members/?category=enterprise&competence={competence}",
-        "search (no diacritics)": f"/ro/members/?q={SEARCH_WORD}",
-        "search + filter, page 3": f"/ro/members/?q={SEARCH_WORD}&category=enterprise&page=3",
-        "profile": f"/ro/members/{profile}/",
+        **page_urls(competence, profile),
         "CSV export, filtered": "/ro/members/export.csv" + (f"?{export}" if export else ""),
         # The streaming target: the workers' memory must grow by less than 50 MB for every row.
         "CSV export, all rows": "/ro/members/export.csv",

@@ -47,13 +47,10 @@ def _bilingual_name(item):
     return item.name_ro or item.name_en
 
 
-@dataclass(slots=True)
-class GroupRef:
-    """A competence group as the filters read it (a read-only copy of the CompetenceGroup row)."""
+class _BilingualName:
+    """`name` (and str()) in the active language from `name_ro`/`name_en`, as models.Bilingual."""
 
-    pk: int
-    name_ro: str
-    name_en: str
+    __slots__ = ()
 
     @property
     def name(self):
@@ -63,8 +60,17 @@ class GroupRef:
         return self.name
 
 
+@dataclass(slots=True)
+class GroupRef(_BilingualName):
+    """A competence group as the filters read it (a read-only copy of the CompetenceGroup row)."""
+
+    pk: int
+    name_ro: str
+    name_en: str
+
+
 @dataclass(slots=True, eq=False)
-class CompetenceRef:
+class CompetenceRef(_BilingualName):
     """A competence with its group: a plain copy of the row, cheaper to build than a model."""
 
     pk: int
@@ -72,13 +78,6 @@ class CompetenceRef:
     name_ro: str
     name_en: str
     group: GroupRef
-
-    @property
-    def name(self):
-        return _bilingual_name(self)
-
-    def __str__(self):
-        return self.name
 
 
 @dataclass(slots=True, eq=False)
