@@ -23,6 +23,7 @@ from itertools import groupby
 from django.db import connection
 from django.db.models import Count, Q, Sum
 
+from .filters import page_language
 from .models import CompetenceFacetCell, FacetCell, Member
 
 
@@ -181,10 +182,13 @@ def competence_groups(filterset):
     """Competences grouped as in the taxonomy."""
     counts = competence_counts(filterset)
     chosen = filterset.value("competence")
+    language = page_language()
     groups = []
     for group, competences in groupby(filterset.reference.competences, key=lambda c: c.group):
-        options = [Option(c.slug, c.name, counts.get(c.pk, 0), c.slug in chosen) for c in competences]
-        groups.append(Group(group.name, options))
+        options = [
+            Option(c.slug, c.name_in(language), counts.get(c.pk, 0), c.slug in chosen) for c in competences
+        ]
+        groups.append(Group(group.name_in(language), options))
     return groups
 
 

@@ -102,9 +102,9 @@ class Bilingual:
     def localized(self, field):
         return self.localized_text(field).text
 
-    def localized_text(self, field):
-        """The variant for the active language, else the other one, saying which it is."""
-        page_language = "en" if (get_language() or "ro")[:2] == "en" else "ro"
+    def localized_text(self, field, page_language=None):
+        """The variant for the active language (or `page_language`), else the other, saying which."""
+        page_language = page_language or ("en" if (get_language() or "ro")[:2] == "en" else "ro")
         other_language = "ro" if page_language == "en" else "en"
         preferred = getattr(self, f"{field}_{page_language}")
         if preferred or not getattr(self, f"{field}_{other_language}"):
@@ -235,6 +235,28 @@ class WordPrefixesMatch(models.Func):
         return sql, (*text_params, *tsquery_params)
 
 
+class LinkedIds(models.Subquery):
+    """The ids a correlated one-column subquery returns, as a list per row, in the row's query.
+
+    ARRAY(…) on PostgreSQL; group_concat on SQLite, read back into a list. The subquery must name
+    its column `linked_id`. A page of cards then needs no second query for its competences.
+    """
+
+    output_field = models.Field()
+
+    def as_sql(self, compiler, connection, **extra):
+        if connection.vendor == "postgresql":
+            extra["template"] = "ARRAY(%(subquery)s)"
+        else:
+            extra["template"] = "(SELECT group_concat(linked_id) FROM (%(subquery)s))"
+        return super().as_sql(compiler, connection, **extra)
+
+    def convert_value(self, value, expression, connection):
+        if isinstance(value, str):  # SQLite: '3,14,27'
+            return [int(part) for part in value.split(",")]
+        return value or []  # PostgreSQL: a list already; no links: NULL (SQLite) or []
+
+
 class MemberQuerySet(models.QuerySet):
     def published(self):
         """Members that may be shown publicly. Unpublished members never leave the admin."""
@@ -251,11 +273,15 @@ class MemberQuerySet(models.QuerySet):
     def for_cards(self):
         """Published rows with only what a directory card shows, the locality's name by JOIN.
 
-        The cards' competences are read separately (members.presentation.competences_of); the
-        long texts (descriptions, search text) are never fetched for a list.
+        `competence_ids` lists each member's competences in the same query (a subquery per row,
+        run only for the rows of the page); their names come from the filters' reference data
+        (members.presentation.member_cards). The long texts (descriptions, search text) are
+        never fetched for a list.
         """
+        links = Member.competences.through.objects.filter(member_id=models.OuterRef("pk"))
         return (
             self.published()
+            .annotate(competence_ids=LinkedIds(links.values(linked_id=models.F("competence_id"))))
             .select_related("locality")
             .only(
                 "slug",

@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, ngettext
 from sorl.thumbnail import get_thumbnail
 
+from .filters import page_language
 from .models import LocalizedText, Member
 
 logger = logging.getLogger(__name__)
@@ -105,38 +106,27 @@ FALLBACK_NOTES = {
 }
 
 
-def competences_of(members, competences):
-    """{member id: [Competence, …] by English name} for `members`: one query on the link table.
-
-    `competences` ({id: Competence}, every competence: the filters' reference data) supplies the
-    names, so no Competence row is read or built again for each member, as prefetch_related would.
-    """
-    listed = {}
-    links = Member.competences.through.objects.filter(member_id__in=[member.pk for member in members])
-    for member_id, competence_id in links.values_list("member_id", "competence_id"):
-        listed.setdefault(member_id, []).append(competences[competence_id])
-    for member_competences in listed.values():
-        member_competences.sort(key=lambda competence: competence.name_en)
-    return listed
-
-
 def member_cards(members, competences):
-    """The cards of a page of members (with their locality loaded); one query for competences.
+    """The cards of a page of members from `Member.objects.for_cards()` rows.
 
-    `competences` is {id: Competence} of every competence (see `competences_of`).
+    `competences` is {id: Competence} of every competence (the filters' reference data): it
+    supplies the names of each member's `competence_ids`, so no Competence row is read or built
+    again for each member, as prefetch_related would.
     """
     profile_url = url_with_slug("members:profile")
-    listed = competences_of(members, competences)
-    categories = {code: capfirst(label) for code, label in Member.Category.choices}
-    notes = {language: note() for language, note in FALLBACK_NOTES.items()}
+    language = page_language()
+    # str(): capfirst keeps a lazy label lazy, and each use of it would translate it again.
+    categories = {code: str(capfirst(label)) for code, label in Member.Category.choices}
+    notes = {code: note() for code, note in FALLBACK_NOTES.items()}
     cards = []
     for member in members:
         meta = categories[member.category]
         if member.locality is not None:
             meta = f"{meta} · {member.locality.name}"
         logo = logo_thumbnail(member.logo, CARD_LOGO) if member.logo else None
-        text = member.localized_short_description
-        tags = [competence.name for competence in listed.get(member.pk, ())]
+        text = member.localized_text("short_description", language)
+        listed = sorted((competences[pk] for pk in member.competence_ids), key=_by_english_name)
+        tags = [competence.name_in(language) for competence in listed]
         hidden = len(tags) - CARD_TAGS
         cards.append(
             Card(
@@ -157,6 +147,10 @@ def member_cards(members, competences):
             )
         )
     return cards
+
+
+def _by_english_name(competence):
+    return competence.name_en
 
 
 # --- Card markup --------------------------------------------------------------------------------
