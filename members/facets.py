@@ -97,18 +97,34 @@ CUBE_DIMENSIONS = {
 
 @dataclass
 class Cube:
-    """Counts per (category, size, locality) cell, one column per dimension (CUBE_DIMENSIONS)."""
+    """The cube's counts summed per dimension (each without its own filter; see CUBE_DIMENSIONS)."""
 
-    rows: list
+    totals: dict  # column of CUBE_DIMENSIONS → sum over every cell ("matching": the results)
+    category: dict  # category → members, without the category filter
+    size: dict  # size → members, without the size filter
+    place: dict  # locality id → members, without the place filters
+
+    @classmethod
+    def from_cells(cls, cells):
+        """Sum (category, size, locality id, *CUBE_DIMENSIONS columns) rows in one pass.
+
+        About 1,500 cells at 100,000 members: plain tuples and local sums, since building a dict
+        per cell and summing it once per dimension cost a millisecond a page.
+        """
+        totals = [0] * len(CUBE_DIMENSIONS)
+        category, size, place = {}, {}, {}
+        for cell in cells:
+            counts = [count or 0 for count in cell[3:]]  # a SUM over no matching cell is NULL
+            for index, count in enumerate(counts):
+                totals[index] += count
+            _, for_category, for_size, for_place = counts[:4]
+            category[cell[0]] = category.get(cell[0], 0) + for_category
+            size[cell[1]] = size.get(cell[1], 0) + for_size
+            place[cell[2]] = place.get(cell[2], 0) + for_place
+        return cls(dict(zip(CUBE_DIMENSIONS, totals, strict=True)), category, size, place)
 
     def total(self, column="matching"):
-        return sum(row[column] for row in self.rows)
-
-    def by(self, field, column):
-        counts = {}
-        for row in self.rows:
-            counts[row[field]] = counts.get(row[field], 0) + row[column]
-        return counts
+        return self.totals[column]
 
 
 def member_cube(filterset):
@@ -136,16 +152,14 @@ def _cube(rows, conditions, aggregate):
         _all_but(conditions, "subcontracting") & Q(offers_subcontracting=True)
     )
     counts["for_partners"] = aggregate(_all_but(conditions, "partners") & Q(seeks_partners=True))
+    # The annotations come in CUBE_DIMENSIONS' order, after the three grouping columns.
     query = rows.order_by().values("category", "size", "locality_id").annotate(**counts).query
-    # Several hundred rows at 100,000 members: read as plain tuples, they skip the ORM's
-    # per-value converters (about a tenth of the page's Python time there, by cProfile).
+    # Hundreds of rows at 100,000 members: read as plain tuples, they skip the ORM's per-value
+    # converters (about a tenth of the page's Python time there, by cProfile).
     sql, params = query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        cells = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    # A SUM over no matching cell is NULL.
-    return Cube([cell | {column: cell[column] or 0 for column in counts} for cell in cells])
+        return Cube.from_cells(cursor.fetchall())
 
 
 def competence_counts(filterset):
@@ -165,7 +179,7 @@ def competence_counts(filterset):
 
 
 def category_options(filterset, cube):
-    counts = cube.by("category", "for_category")
+    counts = cube.category
     chosen = filterset.value("category")
     return [
         Option(code, label, counts.get(code, 0), code in chosen) for code, label in Member.Category.choices
@@ -173,7 +187,7 @@ def category_options(filterset, cube):
 
 
 def size_options(filterset, cube):
-    counts = cube.by("size", "for_size")
+    counts = cube.size
     chosen = filterset.value("size")
     return [Option(code, label, counts.get(code, 0), code in chosen) for code, label in Member.Size.choices]
 
@@ -198,7 +212,7 @@ def place_groups(filterset, cube):
     Locality counts then respect a chosen county and county counts a chosen locality, exactly as
     the AND of the two parameters would, because a locality lies in one county.
     """
-    counts = cube.by("locality_id", "for_place")
+    counts = cube.place
     chosen_localities = filterset.value("locality")
     chosen_counties = filterset.value("county")
     places = filterset.reference.places

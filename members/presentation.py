@@ -12,8 +12,8 @@ from collections import namedtuple
 from dataclasses import dataclass
 from html import escape
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, ngettext
@@ -29,11 +29,17 @@ CARD_TAGS = 4  # competences shown on a card; the rest are counted ("+2 more")
 
 
 def count_text(number):
-    """A count as the page shows it: '1.234' in Romanian, '1,234' in English (`intcomma`).
+    """A count as the page shows it: '1.234' in Romanian, '1,234' in English (`intcomma`)."""
+    return count_formatter()(number)
 
-    Below 1,000 no language groups digits, so the common case skips the locale lookups.
+
+def count_formatter():
+    """`count_text` for many numbers, the language's thousands separator looked up once.
+
+    Below 1,000 no language groups digits; above, both languages group by threes, as `intcomma`.
     """
-    return str(number) if 0 <= number < 1000 else intcomma(number)
+    separator = get_format("THOUSAND_SEPARATOR")
+    return lambda number: str(number) if 0 <= number < 1000 else f"{number:,}".replace(",", separator)
 
 
 def url_with_slug(viewname):

@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from members import presentation
-from members.presentation import count_text
+from members.presentation import count_formatter, count_text
 
 register = template.Library()
 
@@ -40,7 +40,7 @@ def logo_thumbnail(logo, geometry):
     return presentation.logo_thumbnail(logo, geometry) if logo else None
 
 
-def _facet_option(name, option):
+def _facet_option(name, option, count_text=count_text):
     empty = option.disabled
     # Built with html.escape rather than format_html: ninety options a page, and format_html's
     # lazy-aware escaping of every argument cost more than the rest of the filter panel. Only
@@ -68,7 +68,8 @@ def facet_option(name, option):
 @register.simple_tag
 def facet_options(name, options):
     """`facet_option` for each of `options`, in one tag (no template loop per option)."""
-    return mark_safe("".join(_facet_option(name, option) for option in options))  # noqa: S308 (as above)
+    count_text = count_formatter()
+    return mark_safe("".join(_facet_option(name, option, count_text) for option in options))  # noqa: S308 (as above)
 
 
 @register.simple_tag
