@@ -102,14 +102,20 @@ class Bilingual:
     def localized(self, field):
         return self.localized_text(field).text
 
-    def localized_text(self, field, page_language=None):
-        """The variant for the active language (or `page_language`), else the other, saying which."""
-        page_language = page_language or ("en" if (get_language() or "ro")[:2] == "en" else "ro")
-        other_language = "ro" if page_language == "en" else "en"
-        preferred = getattr(self, f"{field}_{page_language}")
-        if preferred or not getattr(self, f"{field}_{other_language}"):
-            return LocalizedText(preferred, page_language, is_fallback=False)
-        return LocalizedText(getattr(self, f"{field}_{other_language}"), other_language, is_fallback=True)
+    def localized_text(self, field):
+        """The variant for the active language, else the other one, saying which it is."""
+        page_language = "en" if (get_language() or "ro")[:2] == "en" else "ro"
+        return localized_variant(getattr(self, f"{field}_ro"), getattr(self, f"{field}_en"), page_language)
+
+
+def localized_variant(text_ro, text_en, page_language):
+    """The text in `page_language` ('ro' or 'en'), else in the other one, as a LocalizedText."""
+    preferred, other, other_language = (
+        (text_en, text_ro, "ro") if page_language == "en" else (text_ro, text_en, "en")
+    )
+    if preferred or not other:
+        return LocalizedText(preferred, page_language, is_fallback=False)
+    return LocalizedText(other, other_language, is_fallback=True)
 
 
 # --- Reference data ---------------------------------------------------------------------------
@@ -270,30 +276,27 @@ class MemberQuerySet(models.QuerySet):
             .prefetch_related(models.Prefetch("competences", queryset=Competence.objects.order_by("name_en")))
         )
 
-    def for_cards(self):
-        """Published rows with only what a directory card shows, the locality's name by JOIN.
+    def card_rows(self):
+        """Published members as plain rows (dicts) of what a directory card shows.
 
-        `competence_ids` lists each member's competences in the same query (a subquery per row,
-        run only for the rows of the page); their names come from the filters' reference data
-        (members.presentation.member_cards). The long texts (descriptions, search text) are
-        never fetched for a list.
+        Dicts, not models: building 24 model instances (and their localities) cost more CPU
+        than the query. The locality's name comes by JOIN; `competence_ids` lists each member's
+        competences in the same query (a subquery per row, run only for the rows of the page),
+        their names coming from the filters' reference data (members.presentation.member_cards).
+        The long texts (descriptions, search text) are never fetched for a list.
         """
         links = Member.competences.through.objects.filter(member_id=models.OuterRef("pk"))
-        return (
-            self.published()
-            .annotate(competence_ids=LinkedIds(links.values(linked_id=models.F("competence_id"))))
-            .select_related("locality")
-            .only(
-                "slug",
-                "name",
-                "category",
-                "logo",
-                "short_description_ro",
-                "short_description_en",
-                "offers_subcontracting",
-                "seeks_partners",
-                "locality__name",
-            )
+        return self.published().values(
+            "slug",
+            "name",
+            "category",
+            "logo",  # the file's name
+            "short_description_ro",
+            "short_description_en",
+            "offers_subcontracting",
+            "seeks_partners",
+            locality_name=models.F("locality__name"),
+            competence_ids=LinkedIds(links.values(linked_id=models.F("competence_id"))),
         )
 
     def search(self, query):

@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from sorl.thumbnail import get_thumbnail
 
 from .filters import page_language
-from .models import LocalizedText, Member
+from .models import LocalizedText, Member, localized_variant
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ _MAX_THUMBNAILS = 20_000
 
 
 def logo_thumbnail(logo, geometry):
-    """The PNG thumbnail of a logo as (url, width, height), or None when it cannot be made.
+    """The PNG thumbnail of a logo (its FieldFile or file name) as (url, width, height), or None.
 
     sorl-thumbnail looks each thumbnail up in its key-value store on every call (a cache read,
     JSON, a storage object): 24 times for a page of cards. Remembering the answer in the process
@@ -69,13 +69,17 @@ def logo_thumbnail(logo, geometry):
     (members.models.logo_upload_to), so a name always means the same image; a new logo is a new
     name. Failures are not remembered, so a missing file is retried.
     """
-    key = (logo.name, geometry)
+    name = getattr(logo, "name", logo)
+    key = (name, geometry)
     if key not in _thumbnails:
+        if isinstance(logo, str):  # a file name, as in Member.objects.card_rows()
+            field = Member._meta.get_field("logo")
+            logo = field.attr_class(None, field, name)
         try:
             image = get_thumbnail(logo, geometry, format="PNG")
             size = image.size  # None when the source could not be read
         except Exception:  # noqa: BLE001 (as the {% thumbnail %} tag: no image rather than a 500)
-            logger.exception("Thumbnail of %s failed", logo.name)
+            logger.exception("Thumbnail of %s failed", name)
             return None
         if not size:
             return None
@@ -113,7 +117,7 @@ FALLBACK_NOTES = {
 
 
 def member_cards(members, competences):
-    """The cards of a page of members from `Member.objects.for_cards()` rows.
+    """The cards of a page of members: rows of `Member.objects.card_rows()`.
 
     `competences` is {id: Competence} of every competence (the filters' reference data): it
     supplies the names of each member's `competence_ids`, so no Competence row is read or built
@@ -126,30 +130,31 @@ def member_cards(members, competences):
     notes = {code: note() for code, note in FALLBACK_NOTES.items()}
     cards = []
     for member in members:
-        meta = categories[member.category]
-        if member.locality is not None:
-            meta = f"{meta} · {member.locality.name}"
-        logo = logo_thumbnail(member.logo, CARD_LOGO) if member.logo else None
-        text = member.localized_text("short_description", language)
-        listed = sorted((competences[pk] for pk in member.competence_ids), key=_by_english_name)
+        name = member["name"]
+        meta = categories[member["category"]]
+        if member["locality_name"] is not None:
+            meta = f"{meta} · {member['locality_name']}"
+        logo = logo_thumbnail(member["logo"], CARD_LOGO) if member["logo"] else None
+        text = localized_variant(member["short_description_ro"], member["short_description_en"], language)
+        listed = sorted((competences[pk] for pk in member["competence_ids"]), key=_by_english_name)
         tags = [competence.name_in(language) for competence in listed]
         hidden = len(tags) - CARD_TAGS
         cards.append(
             Card(
-                url=profile_url(member.slug),
-                name=member.name,
-                initial=member.name[:1],
+                url=profile_url(member["slug"]),
+                name=name,
+                initial=name[:1],
                 meta=meta,
                 logo=logo,
-                logo_alt=gettext("Logo of %(name)s") % {"name": member.name} if logo else "",
+                logo_alt=gettext("Logo of %(name)s") % {"name": name} if logo else "",
                 text=text or None,
                 fallback_note=notes[text.language] if text.is_fallback else "",
                 tags=tags[:CARD_TAGS],
                 more_tags=ngettext("+%(counter)s more", "+%(counter)s more", hidden) % {"counter": hidden}
                 if hidden > 0
                 else "",
-                offers_subcontracting=member.offers_subcontracting,
-                seeks_partners=member.seeks_partners,
+                offers_subcontracting=member["offers_subcontracting"],
+                seeks_partners=member["seeks_partners"],
             )
         )
     return cards

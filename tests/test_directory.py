@@ -14,7 +14,7 @@ URL = "members:directory"
 
 
 def listed(response):
-    return [member.name for member in response.context["page"]]
+    return [member["name"] for member in response.context["page"]]
 
 
 def english(name, **kwargs):
