@@ -367,7 +367,7 @@ class MemberFilter(django_filters.FilterSet):
     def sort_value(self):
         return self.value("sort") or DEFAULT_SORT
 
-    @property
+    @cached_property
     def problems(self):
         """Messages for the visitor about input that was ignored (shown above the results)."""
         messages = [
