@@ -241,28 +241,6 @@ class WordPrefixesMatch(models.Func):
         return sql, (*text_params, *tsquery_params)
 
 
-class LinkedIds(models.Subquery):
-    """The ids a correlated one-column subquery returns, as a list per row, in the row's query.
-
-    ARRAY(…) on PostgreSQL; group_concat on SQLite, read back into a list. The subquery must name
-    its column `linked_id`. A page of cards then needs no second query for its competences.
-    """
-
-    output_field = models.Field()
-
-    def as_sql(self, compiler, connection, **extra):
-        if connection.vendor == "postgresql":
-            extra["template"] = "ARRAY(%(subquery)s)"
-        else:
-            extra["template"] = "(SELECT group_concat(linked_id) FROM (%(subquery)s))"
-        return super().as_sql(compiler, connection, **extra)
-
-    def convert_value(self, value, expression, connection):
-        if isinstance(value, str):  # SQLite: '3,14,27'
-            return [int(part) for part in value.split(",")]
-        return value or []  # PostgreSQL: a list already; no links: NULL (SQLite) or []
-
-
 class MemberQuerySet(models.QuerySet):
     def published(self):
         """Members that may be shown publicly. Unpublished members never leave the admin."""
@@ -280,13 +258,13 @@ class MemberQuerySet(models.QuerySet):
         """Published members as plain rows (dicts) of what a directory card shows.
 
         Dicts, not models: building 24 model instances (and their localities) cost more CPU
-        than the query. The locality's name comes by JOIN; `competence_ids` lists each member's
-        competences in the same query (a subquery per row, run only for the rows of the page),
-        their names coming from the filters' reference data (members.presentation.member_cards).
-        The long texts (descriptions, search text) are never fetched for a list.
+        than the query. The locality's name comes by JOIN. The competences are read for the
+        rows of the page afterwards (members.presentation.member_cards): as a subquery in this
+        query, PostgreSQL would also run it for every row an OFFSET skips (5 times slower on
+        page 2,000). The long texts (descriptions, search text) are never fetched for a list.
         """
-        links = Member.competences.through.objects.filter(member_id=models.OuterRef("pk"))
         return self.published().values(
+            "pk",
             "slug",
             "name",
             "category",
@@ -296,7 +274,6 @@ class MemberQuerySet(models.QuerySet):
             "offers_subcontracting",
             "seeks_partners",
             locality_name=models.F("locality__name"),
-            competence_ids=LinkedIds(links.values(linked_id=models.F("competence_id"))),
         )
 
     def search(self, query):

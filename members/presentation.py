@@ -116,13 +116,24 @@ FALLBACK_NOTES = {
 }
 
 
+def competence_ids(members):
+    """{member id: [competence id, …]} for `members` (rows with "pk"): one query on the link table."""
+    listed = {}
+    links = Member.competences.through.objects.filter(member_id__in=[member["pk"] for member in members])
+    for member_id, competence_id in links.values_list("member_id", "competence_id"):
+        listed.setdefault(member_id, []).append(competence_id)
+    return listed
+
+
 def member_cards(members, competences):
-    """The cards of a page of members: rows of `Member.objects.card_rows()`.
+    """The cards of a page of members: rows of `Member.objects.card_rows()`; one more query.
 
     `competences` is {id: Competence} of every competence (the filters' reference data): it
-    supplies the names of each member's `competence_ids`, so no Competence row is read or built
+    supplies the names of each member's competences, so no Competence row is read or built
     again for each member, as prefetch_related would.
     """
+    members = list(members)
+    listed_ids = competence_ids(members)
     profile_url = url_with_slug("members:profile")
     language = page_language()
     # str(): capfirst keeps a lazy label lazy, and each use of it would translate it again.
@@ -136,7 +147,7 @@ def member_cards(members, competences):
             meta = f"{meta} · {member['locality_name']}"
         logo = logo_thumbnail(member["logo"], CARD_LOGO) if member["logo"] else None
         text = localized_variant(member["short_description_ro"], member["short_description_en"], language)
-        listed = sorted((competences[pk] for pk in member["competence_ids"]), key=_by_english_name)
+        listed = sorted((competences[pk] for pk in listed_ids.get(member["pk"], ())), key=_by_english_name)
         tags = [competence.name_in(language) for competence in listed]
         hidden = len(tags) - CARD_TAGS
         cards.append(
