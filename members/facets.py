@@ -285,7 +285,8 @@ def flag_options(filterset, cube):
 def facet_counts(filterset):
     """Every dimension's options with counts, and the number of results: one or two queries."""
     # A search with no letters or digits ("!!") matches every member: no search to count.
-    if connection.vendor == "postgresql" and filterset.conditions().get("q"):
+    query = filterset.value("q")
+    if connection.vendor == "postgresql" and query and search_condition(query):
         cube, competences = search_counts(filterset)
     else:
         cube, competences = member_cube(filterset), competence_counts(filterset)
