@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import connection, models
@@ -205,12 +207,13 @@ class Locality(models.Model):
 # --- Members ----------------------------------------------------------------------------------
 
 
-def search_condition(query):
+def search_condition(query, document=None):
     """`MemberQuerySet.search()` as a condition: every folded word of `query` in `search_text`.
 
     On PostgreSQL each word must begin a word of the text (full-text prefix match, served by the
     index of migration 0006, as fast with 50,000 matches as with 5); elsewhere it may appear
-    anywhere in the text (a substring match: development databases are small).
+    anywhere in the text (a substring match: development databases are small). With `document`
+    (PostgreSQL only) the same match on a stored tsvector of that text (`SearchFacts.document`).
     """
     words = search_words(query)
     if connection.vendor == "postgresql":
@@ -218,7 +221,10 @@ def search_condition(query):
         prefixes = [f"{part}:*" for word in words for part in re.findall(r"[^\W_]+", word)]
         if not prefixes:
             return Q()
-        return Q(WordPrefixesMatch(models.F("search_text"), models.Value(" & ".join(prefixes))))
+        tsquery = models.Value(" & ".join(prefixes))
+        if document:
+            return Q(WordPrefixesMatch(models.F(document), tsquery, is_document=True))
+        return Q(WordPrefixesMatch(models.F("search_text"), tsquery))
     condition = Q()
     for word in words:
         condition &= Q(search_text__contains=word)
@@ -234,10 +240,15 @@ class WordPrefixesMatch(models.Func):
 
     output_field = models.BooleanField()
 
+    def __init__(self, text, tsquery, is_document=False):
+        super().__init__(text, tsquery)
+        self.is_document = is_document  # `text` is a tsvector already
+
     def as_sql(self, compiler, connection):
         text, text_params = compiler.compile(self.source_expressions[0])
         tsquery, tsquery_params = compiler.compile(self.source_expressions[1])
-        sql = f"to_tsvector('simple'::regconfig, {text}) @@ to_tsquery('simple'::regconfig, {tsquery})"
+        vector = text if self.is_document else f"to_tsvector('simple'::regconfig, {text})"
+        sql = f"{vector} @@ to_tsquery('simple'::regconfig, {tsquery})"
         return sql, (*text_params, *tsquery_params)
 
 
@@ -615,6 +626,37 @@ class CompetenceFacetCell(FacetCellFields):
     class Meta:
         managed = False
         db_table = "members_competencefacetcell"
+
+
+class SearchFacts(models.Model):
+    """A published member as the facets of a search count it: a narrow row, kept by PostgreSQL.
+
+    The facet columns, the member's competence ids and its search document (the words of
+    `search_text`). Triggers rewrite a member's row in the same transaction as any change to it
+    or to its competences (migration 0007 says how and why); Django only reads it, in
+    `members.facets.search_counts`. The column names are the member's, and the primary key is
+    the member's id, so a filter's condition applies as is.
+    """
+
+    member = models.OneToOneField(
+        Member, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    category = models.CharField(max_length=20)
+    size = models.CharField(max_length=10)
+    locality = models.ForeignKey(
+        Locality, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    offers_subcontracting = models.BooleanField()
+    seeks_partners = models.BooleanField()
+    competence_ids = ArrayField(models.BigIntegerField())
+    document = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "members_searchfacts"
+
+    def __str__(self):
+        return f"facts of member {self.member_id}"
 
 
 # --- Spreadsheet imports ----------------------------------------------------------------------
