@@ -125,6 +125,7 @@ def page_urls(competence, profile):
     """The pages of the issue (exports aside), for the most used competence and a demo profile."""
     return {
         "floor (/bench/ok)": "/bench/ok",
+        "straightforward page (anchor)": "/bench/straightforward/",
         "home": "/ro/",
         "directory, unfiltered": "/ro/members/",
         "directory, category": "/ro/members/?category=enterprise",
@@ -349,19 +350,24 @@ def rps(result):
     return str(result.get("status", "–"))
 
 
-def row(name, mode, result, floor_rps):
+ANCHOR = "straightforward page (anchor)"
+
+
+def row(name, mode, result, floor_rps, anchor_cpu):
     if result["status"] != 200:
         label = {404: "not found", 0: "unreachable", "cut off": "(response incomplete)"}.get(
             result["status"], "error"
         )
-        return f"| {name} | {mode} | {result['status']} {label} | | | | | | | |"
+        return f"| {name} | {mode} | {result['status']} {label} | | | | | | | | |"
     if not result["requests"]:  # every request outlasted the run: no figure means anything
-        return f"| {name} | {mode} | 200, none finished in the run | | | | | | | |"
+        return f"| {name} | {mode} | 200, none finished in the run | | | | | | | | |"
     ratio = result["rps"] / floor_rps if floor_rps else 0
+    anchor = f"{result['cpu_ms'] / anchor_cpu:.2f}" if anchor_cpu else "–"
     errors = f" ({result['errors']} non-2xx)" if result["errors"] else ""
     return (
         f"| {name} | {mode} | 200{errors} | {result['rps']:.1f} | {result['p50']:.1f} | {result['p99']:.1f} "
-        f"| {result['cpu_ms']:.2f} | {result['queries']} | {ratio:.2f} | {result['memory_growth']:+.1f} |"
+        f"| {result['cpu_ms']:.2f} | {anchor} | {result['queries']} | {ratio:.2f} "
+        f"| {result['memory_growth']:+.1f} |"
     )
 
 
@@ -373,13 +379,15 @@ def report(args, size, measured, datasette, facts):
         f"Load: wrk, {args.connections} connections, {args.seconds:g} s per URL and mode; gunicorn "
         f"{args.workers} sync workers on CPU {SERVER_CPU}, wrk on CPU {CLIENT_CPU}.",
         "",
-        "| page | mode | HTTP | req/s | p50 ms | p99 ms | CPU ms/req | SQL/req | × floor | worker MB |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| page | mode | HTTP | req/s | p50 ms | p99 ms | CPU ms/req | CPU ÷ anchor | SQL/req | × floor "
+        "| worker MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for mode in ("cold", "hot"):
         floor = measured[mode]["floor (/bench/ok)"]
         floor_rps = floor.get("rps", 0)
-        lines += [row(name, mode, result, floor_rps) for name, result in measured[mode].items()]
+        anchor_cpu = measured[mode].get(ANCHOR, {}).get("cpu_ms")
+        lines += [row(name, mode, result, floor_rps, anchor_cpu) for name, result in measured[mode].items()]
     if datasette:
         lines += [
             "",

@@ -1,9 +1,11 @@
 """Counts beside every filter option, each dimension counted with every *other* filter applied.
 
-Two queries whatever the filters (this is the hot spot at 100,000 members). On PostgreSQL, when
-the filters are only on category, size, place, the two flags and at most one competence (no
-search), both read the facet cell tables of migration 0006 (a few thousand rows kept exact by
-triggers) instead of the member rows; otherwise they count the members as follows:
+Two queries at most whatever the filters (this is the hot spot at 100,000 members). On
+PostgreSQL, when the filters are only on category, size, place, the two flags and at most one
+competence (no search), both read the facet cell tables of migration 0006 (a few thousand rows
+kept exact by triggers) instead of the member rows. With a search, one query counts every
+dimension over the narrow copies of the published members that migration 0007 keeps
+(`search_counts`). Otherwise, and on SQLite, they count the members as follows:
 
 - `member_cube`: one pass over the matching members, grouped by (category, size, locality), with
   one conditional count per dimension (`COUNT(*) FILTER (WHERE <every filter but this one>)`).
@@ -20,10 +22,13 @@ is the sum of its localities', so both come from the same counts.
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Value
+from django.db.models.sql import Query
 
-from .models import CompetenceFacetCell, FacetCell, Member
+from .filters import page_language
+from .models import CompetenceFacetCell, FacetCell, Member, SearchFacts, search_condition
 
 
 @dataclass
@@ -70,10 +75,6 @@ def _count(condition):
     return Count("pk", filter=condition) if condition else Count("pk")
 
 
-def _sum_of_cells(condition):
-    return Sum("n", filter=condition) if condition else Sum("n")
-
-
 # The filters whose conditions are on columns the facet cells have (members.models.FacetCell).
 CELL_FILTERS = {"category", "size", "locality", "county", "subcontracting", "partners"}
 
@@ -96,18 +97,34 @@ CUBE_DIMENSIONS = {
 
 @dataclass
 class Cube:
-    """Counts per (category, size, locality) cell, one column per dimension (CUBE_DIMENSIONS)."""
+    """The cube's counts summed per dimension (each without its own filter; see CUBE_DIMENSIONS)."""
 
-    rows: list
+    totals: dict  # column of CUBE_DIMENSIONS → sum over every cell ("matching": the results)
+    category: dict  # category → members, without the category filter
+    size: dict  # size → members, without the size filter
+    place: dict  # locality id → members, without the place filters
+
+    @classmethod
+    def from_cells(cls, cells):
+        """Sum (category, size, locality id, *CUBE_DIMENSIONS columns) rows in one pass.
+
+        About 1,500 cells at 100,000 members: plain tuples and local sums, since building a dict
+        per cell and summing it once per dimension cost a millisecond a page.
+        """
+        totals = [0] * len(CUBE_DIMENSIONS)
+        category, size, place = {}, {}, {}
+        for cell in cells:
+            counts = [count or 0 for count in cell[3:]]  # a SUM over no matching cell is NULL
+            for index, count in enumerate(counts):
+                totals[index] += count
+            _, for_category, for_size, for_place = counts[:4]
+            category[cell[0]] = category.get(cell[0], 0) + for_category
+            size[cell[1]] = size.get(cell[1], 0) + for_size
+            place[cell[2]] = place.get(cell[2], 0) + for_place
+        return cls(dict(zip(CUBE_DIMENSIONS, totals, strict=True)), category, size, place)
 
     def total(self, column="matching"):
-        return sum(row[column] for row in self.rows)
-
-    def by(self, field, column):
-        counts = {}
-        for row in self.rows:
-            counts[row[field]] = counts.get(row[field], 0) + row[column]
-        return counts
+        return self.totals[column]
 
 
 def member_cube(filterset):
@@ -118,11 +135,10 @@ def member_cube(filterset):
         # A single competence's cells count each of its members once; with two competences a
         # member holding both would count twice, so that case counts the members below.
         conditions.pop("competence", None)
-        cells = FacetCell.objects.all()
         if competences:
             competence = filterset.reference.competence_by_slug[competences[0]]
-            cells = CompetenceFacetCell.objects.filter(competence_id=competence.pk)
-        return _cube(cells, conditions, _sum_of_cells)
+            return _cells_cube(CompetenceFacetCell, conditions, Q(competence_id=competence.pk))
+        return _cells_cube(FacetCell, conditions)
     # Search is never left out, so it narrows the rows scanned instead of each count.
     search = conditions.pop("q", Q())
     members = filterset.queryset.prefetch_related(None).filter(search)
@@ -135,16 +151,110 @@ def _cube(rows, conditions, aggregate):
         _all_but(conditions, "subcontracting") & Q(offers_subcontracting=True)
     )
     counts["for_partners"] = aggregate(_all_but(conditions, "partners") & Q(seeks_partners=True))
+    # The annotations come in CUBE_DIMENSIONS' order, after the three grouping columns.
     query = rows.order_by().values("category", "size", "locality_id").annotate(**counts).query
-    # Several hundred rows at 100,000 members: read as plain tuples, they skip the ORM's
-    # per-value converters (about a tenth of the page's Python time there, by cProfile).
+    # Hundreds of rows at 100,000 members: read as plain tuples, they skip the ORM's per-value
+    # converters (about a tenth of the page's Python time there, by cProfile).
     sql, params = query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        cells = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    # A SUM over no matching cell is NULL.
-    return Cube([cell | {column: cell[column] or 0 for column in counts} for cell in cells])
+        return Cube.from_cells(cursor.fetchall())
+
+
+# --- The cells' queries, written out -------------------------------------------------------------
+# The cell tables are PostgreSQL's, and these two queries run for most directory pages. Written
+# through the ORM (values().annotate() with six filtered sums) their building and compiling cost
+# more CPU than PostgreSQL spends answering them; here each filter's condition is compiled once,
+# by the ORM still, and the rest is put together as text.
+
+
+def _sql_where(model, condition):
+    """A Q on `model`'s columns as (SQL, params), compiled by the ORM; an empty Q is TRUE."""
+    if not condition:
+        return "TRUE", []
+    query = Query(model)
+    where = query.build_where(condition)
+    try:
+        sql, params = where.as_sql(query.get_compiler(connection=connection), connection)
+    except EmptyResultSet:  # e.g. `IN ()`: no cell can match
+        return "FALSE", []
+    return sql, list(params)
+
+
+def _rows(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _cells_cube(model, conditions, scope=None):
+    """`_cube` over a cell table, summing `n`: the cells within `scope` (e.g. one competence)."""
+    compiled = {name: _sql_where(model, condition) for name, condition in conditions.items()}
+    flags = {"for_subcontracting": "offers_subcontracting", "for_partners": "seeks_partners"}
+    columns, params = [], []
+    for column, left_out in CUBE_DIMENSIONS.items():
+        parts = [compiled[name] for name in compiled if name not in left_out]
+        parts += [(flags[column], [])] if column in flags else []
+        if parts:
+            columns.append("SUM(n) FILTER (WHERE " + " AND ".join(f"({sql})" for sql, _ in parts) + ")")
+            params += [param for _, part_params in parts for param in part_params]
+        else:
+            columns.append("SUM(n)")
+    where, where_params = _sql_where(model, scope or Q())
+    # Safe: the text is column and table names and ORM-compiled conditions; values are params.
+    sql = (
+        f"SELECT category, size, locality_id, {', '.join(columns)} FROM {model._meta.db_table}"  # noqa: S608
+        f" WHERE {where} GROUP BY category, size, locality_id"
+    )
+    return Cube.from_cells(_rows(sql, params + where_params))
+
+
+def search_counts(filterset):
+    """PostgreSQL, with a search: (the cube, {competence id: members}) in one query.
+
+    One pass over the `SearchFacts` rows that match the search: grouped once by (category, size,
+    locality), as `member_cube` does, and once by the member's competence ids (a few thousand
+    distinct sets, then unnested and summed), each count keeping only the rows that pass every
+    filter but its own. Those narrow rows (about 100 MB at 100,000 members) stay in PostgreSQL's
+    buffers, where the wide member rows and their 265,000 competence links did not.
+    """
+    conditions = filterset.conditions()
+    del conditions["q"]  # never left out: it chooses the rows, as the same match on `document`
+    search = search_condition(filterset.value("q"), document="document")
+    passes = {column: _all_but(conditions, *names) for column, names in CUBE_DIMENSIONS.items()}
+    passes["for_subcontracting"] = _all_but(conditions, "subcontracting") & Q(offers_subcontracting=True)
+    passes["for_partners"] = _all_but(conditions, "partners") & Q(seeks_partners=True)
+    passes["for_competence"] = _all_but(conditions, "competence")
+    # One boolean per count: does this row pass the filters that count keeps?
+    flags = {
+        f"in_{column}": ExpressionWrapper(condition, BooleanField()) if condition else Value(True)
+        for column, condition in passes.items()
+    }
+    rows = SearchFacts.objects.filter(search).values(
+        "category", "size", "locality_id", "competence_ids", **flags
+    )
+    rows_sql, params = rows.order_by().query.sql_with_params()
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE in_{column}) AS {column}" for column in passes)
+    cube_columns = ", ".join(CUBE_DIMENSIONS)
+    no_cube = ", ".join(["0"] * (len(CUBE_DIMENSIONS) - 1))
+    sql = f"""
+        WITH matching AS ({rows_sql}),
+        grouped AS (
+            SELECT GROUPING(competence_ids) AS is_cell, category, size, locality_id, competence_ids, {counts}
+            FROM matching GROUP BY GROUPING SETS ((category, size, locality_id), (competence_ids))
+        )
+        SELECT category, size, locality_id, NULL, {cube_columns} FROM grouped WHERE is_cell = 1
+        UNION ALL
+        SELECT NULL, NULL, NULL, competence_id, SUM(for_competence)::bigint, {no_cube}
+        FROM grouped, unnest(competence_ids) AS competence_id WHERE is_cell = 0 GROUP BY competence_id
+    """  # noqa: S608 (column names from CUBE_DIMENSIONS; the values are parameters)
+    cells, competences = [], {}
+    for category, size, locality_id, competence_id, *numbers in _rows(sql, params):
+        if competence_id is None:
+            cells.append((category, size, locality_id, *numbers))
+        else:
+            competences[competence_id] = numbers[0]
+    return Cube.from_cells(cells), competences
 
 
 def competence_counts(filterset):
@@ -152,8 +262,14 @@ def competence_counts(filterset):
     conditions = filterset.conditions()
     others = _all_but(conditions, "competence")
     if _cells_can_count(conditions, besides={"competence"}):
-        cells = CompetenceFacetCell.objects.filter(others)
-        return dict(cells.order_by().values_list("competence_id").annotate(Sum("n")))
+        where, params = _sql_where(CompetenceFacetCell, others)
+        return dict(
+            _rows(
+                f"SELECT competence_id, SUM(n) FROM {CompetenceFacetCell._meta.db_table}"  # noqa: S608 (see _cells_cube)
+                f" WHERE {where} GROUP BY competence_id",
+                params,
+            )
+        )
     members = filterset.queryset.prefetch_related(None).filter(others)
     return dict(
         Member.competences.through.objects.filter(member_id__in=members.order_by().values("pk"))
@@ -164,7 +280,7 @@ def competence_counts(filterset):
 
 
 def category_options(filterset, cube):
-    counts = cube.by("category", "for_category")
+    counts = cube.category
     chosen = filterset.value("category")
     return [
         Option(code, label, counts.get(code, 0), code in chosen) for code, label in Member.Category.choices
@@ -172,19 +288,21 @@ def category_options(filterset, cube):
 
 
 def size_options(filterset, cube):
-    counts = cube.by("size", "for_size")
+    counts = cube.size
     chosen = filterset.value("size")
     return [Option(code, label, counts.get(code, 0), code in chosen) for code, label in Member.Size.choices]
 
 
-def competence_groups(filterset):
-    """Competences grouped as in the taxonomy."""
-    counts = competence_counts(filterset)
+def competence_groups(filterset, counts):
+    """Competences grouped as in the taxonomy, with `counts` ({competence id: members})."""
     chosen = filterset.value("competence")
+    language = page_language()
     groups = []
     for group, competences in groupby(filterset.reference.competences, key=lambda c: c.group):
-        options = [Option(c.slug, c.name, counts.get(c.pk, 0), c.slug in chosen) for c in competences]
-        groups.append(Group(group.name, options))
+        options = [
+            Option(c.slug, c.name_in(language), counts.get(c.pk, 0), c.slug in chosen) for c in competences
+        ]
+        groups.append(Group(group.name_in(language), options))
     return groups
 
 
@@ -194,7 +312,7 @@ def place_groups(filterset, cube):
     Locality counts then respect a chosen county and county counts a chosen locality, exactly as
     the AND of the two parameters would, because a locality lies in one county.
     """
-    counts = cube.by("locality_id", "for_place")
+    counts = cube.place
     chosen_localities = filterset.value("locality")
     chosen_counties = filterset.value("county")
     places = filterset.reference.places
@@ -231,12 +349,17 @@ def flag_options(filterset, cube):
 
 
 def facet_counts(filterset):
-    """Every dimension's options with counts, and the number of results: two queries."""
-    cube = member_cube(filterset)
+    """Every dimension's options with counts, and the number of results: one or two queries."""
+    # A search with no letters or digits ("!!") matches every member: no search to count.
+    query = filterset.value("q")
+    if connection.vendor == "postgresql" and query and search_condition(query):
+        cube, competences = search_counts(filterset)
+    else:
+        cube, competences = member_cube(filterset), competence_counts(filterset)
     return {
         "total": cube.total(),
         "category": category_options(filterset, cube),
-        "competence": competence_groups(filterset),
+        "competence": competence_groups(filterset, competences),
         "place": place_groups(filterset, cube),
         "size": size_options(filterset, cube),
         "flags": flag_options(filterset, cube),

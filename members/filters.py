@@ -12,6 +12,7 @@ from functools import cached_property
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import F, Q
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
@@ -40,11 +41,10 @@ def county_slug(county):
     return slugify(fold(county))
 
 
-def _bilingual_name(item):
-    """`name_ro` or `name_en` for the active language, else the other one (as models.Bilingual)."""
-    if (get_language() or "ro")[:2] == "en":
-        return item.name_en or item.name_ro
-    return item.name_ro or item.name_en
+def page_language():
+    """'en' or 'ro': the language names are shown in. Ask once per page and pass it on: each
+    `get_language()` reads a context-local variable, which a page of a few hundred names felt."""
+    return "en" if (get_language() or "ro")[:2] == "en" else "ro"
 
 
 class _BilingualName:
@@ -52,9 +52,15 @@ class _BilingualName:
 
     __slots__ = ()
 
+    def name_in(self, language):
+        """The name in `language` ('ro' or 'en', see `page_language`), else in the other one."""
+        if language == "en":
+            return self.name_en or self.name_ro
+        return self.name_ro or self.name_en
+
     @property
     def name(self):
-        return _bilingual_name(self)
+        return self.name_in(page_language())
 
     def __str__(self):
         return self.name
@@ -125,14 +131,40 @@ class Reference:
         return {loc.slug: loc for loc in self.places.localities}
 
 
+class FixedQuery:
+    """A query with no parameters, compiled to SQL once per process; `rows()` runs it.
+
+    The filters' reference data is read on every request when the cache is off, and the ORM's
+    compiling of these two small queries cost several times running them.
+    """
+
+    def __init__(self, build):
+        self.build = build  # () → queryset; called once, on first use (the models must be ready)
+        self.sql = None
+
+    def rows(self):
+        if self.sql is None:
+            self.sql = self.build().query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(*self.sql)
+            return cursor.fetchall()
+
+
+COMPETENCE_ROWS = FixedQuery(
+    lambda: Competence.objects.grouped().values_list(
+        "pk", "slug", "name_ro", "name_en", "group_id", "group__name_ro", "group__name_en"
+    )
+)
+LOCALITY_ROWS = FixedQuery(
+    lambda: Locality.objects.order_by("county", "name").values_list("pk", "slug", "name", "county")
+)
+
+
 def _competences():
     """Every competence with its group, in the taxonomy's order, as plain objects (one JOIN)."""
     groups = {}
     competences = []
-    rows = Competence.objects.grouped().values_list(
-        "pk", "slug", "name_ro", "name_en", "group_id", "group__name_ro", "group__name_en"
-    )
-    for pk, slug, name_ro, name_en, group_id, group_ro, group_en in rows:
+    for pk, slug, name_ro, name_en, group_id, group_ro, group_en in COMPETENCE_ROWS.rows():
         group = groups.get(group_id)
         if group is None:
             group = groups[group_id] = GroupRef(group_id, group_ro, group_en)
@@ -144,10 +176,9 @@ def load_reference():
     """The filters' options: two queries, cached until anything in the directory changes."""
 
     def load():
-        localities = Locality.objects.order_by("county", "name").values_list("pk", "slug", "name", "county")
         return Reference(
             competences=_competences(),
-            places=Places([LocalityRef(*row) for row in localities]),
+            places=Places([LocalityRef(*row) for row in LOCALITY_ROWS.rows()]),
         )
 
     return cache.get_or_set("filter-reference", load, timeout=3600)
@@ -336,7 +367,7 @@ class MemberFilter(django_filters.FilterSet):
     def sort_value(self):
         return self.value("sort") or DEFAULT_SORT
 
-    @property
+    @cached_property
     def problems(self):
         """Messages for the visitor about input that was ignored (shown above the results)."""
         messages = [
@@ -381,11 +412,13 @@ def chips(filterset):
     """The active filters as removable chips, in the order of the sidebar."""
     if not filterset.is_bound:
         return []
+    reference = filterset.reference
+    language = page_language()
     labels = {
         "category": dict(Member.Category.choices),
-        "competence": {c.slug: c.name for c in filterset.reference.competences},
-        "county": filterset.reference.places.counties,
-        "locality": {x.slug: x.name for x in filterset.reference.places.localities},
+        "competence": {slug: c.name_in(language) for slug, c in reference.competence_by_slug.items()},
+        "county": reference.places.counties,
+        "locality": {slug: x.name for slug, x in reference.locality_by_slug.items()},
         "size": dict(Member.Size.choices),
         "subcontracting": {YES: _("Offers subcontracting")},
         "partners": {YES: _("Seeks project partners")},

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import connection, models
@@ -105,11 +107,17 @@ class Bilingual:
     def localized_text(self, field):
         """The variant for the active language, else the other one, saying which it is."""
         page_language = "en" if (get_language() or "ro")[:2] == "en" else "ro"
-        other_language = "ro" if page_language == "en" else "en"
-        preferred = getattr(self, f"{field}_{page_language}")
-        if preferred or not getattr(self, f"{field}_{other_language}"):
-            return LocalizedText(preferred, page_language, is_fallback=False)
-        return LocalizedText(getattr(self, f"{field}_{other_language}"), other_language, is_fallback=True)
+        return localized_variant(getattr(self, f"{field}_ro"), getattr(self, f"{field}_en"), page_language)
+
+
+def localized_variant(text_ro, text_en, page_language):
+    """The text in `page_language` ('ro' or 'en'), else in the other one, as a LocalizedText."""
+    preferred, other, other_language = (
+        (text_en, text_ro, "ro") if page_language == "en" else (text_ro, text_en, "en")
+    )
+    if preferred or not other:
+        return LocalizedText(preferred, page_language, is_fallback=False)
+    return LocalizedText(other, other_language, is_fallback=True)
 
 
 # --- Reference data ---------------------------------------------------------------------------
@@ -199,12 +207,13 @@ class Locality(models.Model):
 # --- Members ----------------------------------------------------------------------------------
 
 
-def search_condition(query):
+def search_condition(query, document=None):
     """`MemberQuerySet.search()` as a condition: every folded word of `query` in `search_text`.
 
     On PostgreSQL each word must begin a word of the text (full-text prefix match, served by the
     index of migration 0006, as fast with 50,000 matches as with 5); elsewhere it may appear
-    anywhere in the text (a substring match: development databases are small).
+    anywhere in the text (a substring match: development databases are small). With `document`
+    (PostgreSQL only) the same match on a stored tsvector of that text (`SearchFacts.document`).
     """
     words = search_words(query)
     if connection.vendor == "postgresql":
@@ -212,7 +221,10 @@ def search_condition(query):
         prefixes = [f"{part}:*" for word in words for part in re.findall(r"[^\W_]+", word)]
         if not prefixes:
             return Q()
-        return Q(WordPrefixesMatch(models.F("search_text"), models.Value(" & ".join(prefixes))))
+        tsquery = models.Value(" & ".join(prefixes))
+        if document:
+            return Q(WordPrefixesMatch(models.F(document), tsquery, is_document=True))
+        return Q(WordPrefixesMatch(models.F("search_text"), tsquery))
     condition = Q()
     for word in words:
         condition &= Q(search_text__contains=word)
@@ -228,10 +240,15 @@ class WordPrefixesMatch(models.Func):
 
     output_field = models.BooleanField()
 
+    def __init__(self, text, tsquery, is_document=False):
+        super().__init__(text, tsquery)
+        self.is_document = is_document  # `text` is a tsvector already
+
     def as_sql(self, compiler, connection):
         text, text_params = compiler.compile(self.source_expressions[0])
         tsquery, tsquery_params = compiler.compile(self.source_expressions[1])
-        sql = f"to_tsvector('simple'::regconfig, {text}) @@ to_tsquery('simple'::regconfig, {tsquery})"
+        vector = text if self.is_document else f"to_tsvector('simple'::regconfig, {text})"
+        sql = f"{vector} @@ to_tsquery('simple'::regconfig, {tsquery})"
         return sql, (*text_params, *tsquery_params)
 
 
@@ -248,26 +265,26 @@ class MemberQuerySet(models.QuerySet):
             .prefetch_related(models.Prefetch("competences", queryset=Competence.objects.order_by("name_en")))
         )
 
-    def for_cards(self):
-        """Published rows with only what a directory card shows, the locality's name by JOIN.
+    def card_rows(self):
+        """Published members as plain rows (dicts) of what a directory card shows.
 
-        The cards' competences are read separately (members.presentation.competences_of); the
-        long texts (descriptions, search text) are never fetched for a list.
+        Dicts, not models: building 24 model instances (and their localities) cost more CPU
+        than the query. The locality's name comes by JOIN. The competences are read for the
+        rows of the page afterwards (members.presentation.member_cards): as a subquery in this
+        query, PostgreSQL would also run it for every row an OFFSET skips (5 times slower on
+        page 2,000). The long texts (descriptions, search text) are never fetched for a list.
         """
-        return (
-            self.published()
-            .select_related("locality")
-            .only(
-                "slug",
-                "name",
-                "category",
-                "logo",
-                "short_description_ro",
-                "short_description_en",
-                "offers_subcontracting",
-                "seeks_partners",
-                "locality__name",
-            )
+        return self.published().values(
+            "pk",
+            "slug",
+            "name",
+            "category",
+            "logo",  # the file's name
+            "short_description_ro",
+            "short_description_en",
+            "offers_subcontracting",
+            "seeks_partners",
+            locality_name=models.F("locality__name"),
         )
 
     def search(self, query):
@@ -609,6 +626,37 @@ class CompetenceFacetCell(FacetCellFields):
     class Meta:
         managed = False
         db_table = "members_competencefacetcell"
+
+
+class SearchFacts(models.Model):
+    """A published member as the facets of a search count it: a narrow row, kept by PostgreSQL.
+
+    The facet columns, the member's competence ids and its search document (the words of
+    `search_text`). Triggers rewrite a member's row in the same transaction as any change to it
+    or to its competences (migration 0007 says how and why); Django only reads it, in
+    `members.facets.search_counts`. The column names are the member's, and the primary key is
+    the member's id, so a filter's condition applies as is.
+    """
+
+    member = models.OneToOneField(
+        Member, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    category = models.CharField(max_length=20)
+    size = models.CharField(max_length=10)
+    locality = models.ForeignKey(
+        Locality, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    offers_subcontracting = models.BooleanField()
+    seeks_partners = models.BooleanField()
+    competence_ids = ArrayField(models.BigIntegerField())
+    document = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "members_searchfacts"
+
+    def __str__(self):
+        return f"facts of member {self.member_id}"
 
 
 # --- Spreadsheet imports ----------------------------------------------------------------------

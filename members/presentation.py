@@ -12,14 +12,15 @@ from collections import namedtuple
 from dataclasses import dataclass
 from html import escape
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, ngettext
 from sorl.thumbnail import get_thumbnail
 
-from .models import LocalizedText, Member
+from .filters import page_language
+from .models import LocalizedText, Member, localized_variant
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +29,17 @@ CARD_TAGS = 4  # competences shown on a card; the rest are counted ("+2 more")
 
 
 def count_text(number):
-    """A count as the page shows it: '1.234' in Romanian, '1,234' in English (`intcomma`).
+    """A count as the page shows it: '1.234' in Romanian, '1,234' in English (`intcomma`)."""
+    return count_formatter()(number)
 
-    Below 1,000 no language groups digits, so the common case skips the locale lookups.
+
+def count_formatter():
+    """`count_text` for many numbers, the language's thousands separator looked up once.
+
+    Below 1,000 no language groups digits; above, both languages group by threes, as `intcomma`.
     """
-    return str(number) if 0 <= number < 1000 else intcomma(number)
+    separator = get_format("THOUSAND_SEPARATOR")
+    return lambda number: str(number) if 0 <= number < 1000 else f"{number:,}".replace(",", separator)
 
 
 def url_with_slug(viewname):
@@ -54,7 +61,7 @@ _MAX_THUMBNAILS = 20_000
 
 
 def logo_thumbnail(logo, geometry):
-    """The PNG thumbnail of a logo as (url, width, height), or None when it cannot be made.
+    """The PNG thumbnail of a logo (its FieldFile or file name) as (url, width, height), or None.
 
     sorl-thumbnail looks each thumbnail up in its key-value store on every call (a cache read,
     JSON, a storage object): 24 times for a page of cards. Remembering the answer in the process
@@ -62,13 +69,17 @@ def logo_thumbnail(logo, geometry):
     (members.models.logo_upload_to), so a name always means the same image; a new logo is a new
     name. Failures are not remembered, so a missing file is retried.
     """
-    key = (logo.name, geometry)
+    name = getattr(logo, "name", logo)
+    key = (name, geometry)
     if key not in _thumbnails:
+        if isinstance(logo, str):  # a file name, as in Member.objects.card_rows()
+            field = Member._meta.get_field("logo")
+            logo = field.attr_class(None, field, name)
         try:
             image = get_thumbnail(logo, geometry, format="PNG")
             size = image.size  # None when the source could not be read
         except Exception:  # noqa: BLE001 (as the {% thumbnail %} tag: no image rather than a 500)
-            logger.exception("Thumbnail of %s failed", logo.name)
+            logger.exception("Thumbnail of %s failed", name)
             return None
         if not size:
             return None
@@ -105,58 +116,63 @@ FALLBACK_NOTES = {
 }
 
 
-def competences_of(members, competences):
-    """{member id: [Competence, …] by English name} for `members`: one query on the link table.
-
-    `competences` ({id: Competence}, every competence: the filters' reference data) supplies the
-    names, so no Competence row is read or built again for each member, as prefetch_related would.
-    """
+def competence_ids(members):
+    """{member id: [competence id, …]} for `members` (rows with "pk"): one query on the link table."""
     listed = {}
-    links = Member.competences.through.objects.filter(member_id__in=[member.pk for member in members])
+    links = Member.competences.through.objects.filter(member_id__in=[member["pk"] for member in members])
     for member_id, competence_id in links.values_list("member_id", "competence_id"):
-        listed.setdefault(member_id, []).append(competences[competence_id])
-    for member_competences in listed.values():
-        member_competences.sort(key=lambda competence: competence.name_en)
+        listed.setdefault(member_id, []).append(competence_id)
     return listed
 
 
 def member_cards(members, competences):
-    """The cards of a page of members (with their locality loaded); one query for competences.
+    """The cards of a page of members: rows of `Member.objects.card_rows()`; one more query.
 
-    `competences` is {id: Competence} of every competence (see `competences_of`).
+    `competences` is {id: Competence} of every competence (the filters' reference data): it
+    supplies the names of each member's competences, so no Competence row is read or built
+    again for each member, as prefetch_related would.
     """
+    members = list(members)
+    listed_ids = competence_ids(members)
     profile_url = url_with_slug("members:profile")
-    listed = competences_of(members, competences)
-    categories = {code: capfirst(label) for code, label in Member.Category.choices}
-    notes = {language: note() for language, note in FALLBACK_NOTES.items()}
+    language = page_language()
+    # str(): capfirst keeps a lazy label lazy, and each use of it would translate it again.
+    categories = {code: str(capfirst(label)) for code, label in Member.Category.choices}
+    notes = {code: note() for code, note in FALLBACK_NOTES.items()}
     cards = []
     for member in members:
-        meta = categories[member.category]
-        if member.locality is not None:
-            meta = f"{meta} · {member.locality.name}"
-        logo = logo_thumbnail(member.logo, CARD_LOGO) if member.logo else None
-        text = member.localized_short_description
-        tags = [competence.name for competence in listed.get(member.pk, ())]
+        name = member["name"]
+        meta = categories[member["category"]]
+        if member["locality_name"] is not None:
+            meta = f"{meta} · {member['locality_name']}"
+        logo = logo_thumbnail(member["logo"], CARD_LOGO) if member["logo"] else None
+        text = localized_variant(member["short_description_ro"], member["short_description_en"], language)
+        listed = sorted((competences[pk] for pk in listed_ids.get(member["pk"], ())), key=_by_english_name)
+        tags = [competence.name_in(language) for competence in listed]
         hidden = len(tags) - CARD_TAGS
         cards.append(
             Card(
-                url=profile_url(member.slug),
-                name=member.name,
-                initial=member.name[:1],
+                url=profile_url(member["slug"]),
+                name=name,
+                initial=name[:1],
                 meta=meta,
                 logo=logo,
-                logo_alt=gettext("Logo of %(name)s") % {"name": member.name} if logo else "",
+                logo_alt=gettext("Logo of %(name)s") % {"name": name} if logo else "",
                 text=text or None,
                 fallback_note=notes[text.language] if text.is_fallback else "",
                 tags=tags[:CARD_TAGS],
                 more_tags=ngettext("+%(counter)s more", "+%(counter)s more", hidden) % {"counter": hidden}
                 if hidden > 0
                 else "",
-                offers_subcontracting=member.offers_subcontracting,
-                seeks_partners=member.seeks_partners,
+                offers_subcontracting=member["offers_subcontracting"],
+                seeks_partners=member["seeks_partners"],
             )
         )
     return cards
+
+
+def _by_english_name(competence):
+    return competence.name_en
 
 
 # --- Card markup --------------------------------------------------------------------------------

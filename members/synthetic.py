@@ -7,8 +7,9 @@ competences each drawn with Zipf-like popularity (a few competences are very com
 rare), localities mostly in Bucharest's sectors, descriptions of 300–400 characters in Romanian
 and English (written by the demo data's sentence builder).
 
-Speed: 100,000 members must load in under two minutes on PostgreSQL (about 80 s here, most of it
-PostgreSQL maintaining the full-text index on search_text), so rows are built in memory and written
+Speed: 100,000 members must load in under two minutes on PostgreSQL (about 80 s here before
+migration 0007, most of it PostgreSQL maintaining the full-text index on search_text; about 25 %
+more since, for the search facts' copy of it), so rows are built in memory and written
 with `bulk_create` in batches (no `save()`, no signals, no history rows); the search text is
 computed with `Member.search_text_with`, the same definition `save()` uses.
 """

@@ -32,7 +32,7 @@ def home(request):
 
 @public_page
 def directory(request):
-    filterset = MemberFilter(request.GET, queryset=Member.objects.for_cards())
+    filterset = MemberFilter(request.GET, queryset=Member.objects.card_rows())
     facets = facet_counts(filterset)
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     paginator.count = facets["total"]  # counted with the facets, in the same query

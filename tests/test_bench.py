@@ -4,8 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench import settings as bench_settings
 from bench.middleware import QUERY_HEADER
 from bench.run import latency, parse_args
+from members.models import Member
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +31,9 @@ Transfer/sec:    256.08KB
 @pytest.fixture
 def bench_site(settings):
     """The site as bench/settings.py configures it for gunicorn."""
-    settings.ROOT_URLCONF = "bench.urls"
+    settings.ROOT_URLCONF = bench_settings.ROOT_URLCONF
     settings.MIDDLEWARE = ["bench.middleware.count_queries", *settings.MIDDLEWARE]
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": bench_settings.TEMPLATES[0]["DIRS"]}]
 
 
 def test_the_floor_url_answers_ok_without_a_query(client, bench_site):
@@ -49,6 +52,24 @@ def test_the_query_header_counts_every_query_of_a_request(client, bench_site, ma
 
     assert response.status_code == 200
     assert int(response[QUERY_HEADER]) == len(queries) > 0
+
+
+def test_the_straightforward_anchor_page_lists_a_page_of_members_with_both_facets(
+    client, bench_site, make_member
+):
+    make_member(name="Ionescu Robotică SRL", category=Member.Category.ENTERPRISE)
+    make_member(name="Institutul Fictiv", category=Member.Category.RD)
+
+    response = client.get("/bench/straightforward/", {"category": Member.Category.ENTERPRISE})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ionescu Robotică SRL" in page
+    assert "Institutul Fictiv" not in page
+    # Each facet counted with the other filter: the research entity still counts under its category.
+    assert [
+        count for code, _label, count in response.context["categories"] if code == Member.Category.RD
+    ] == [1]
 
 
 def test_wrk_latency_percentiles_are_read_in_milliseconds():

@@ -6,10 +6,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils import translation
 
 from members.models import Member
+from members.presentation import count_formatter
 
 
 def url(name, language, **kwargs):
@@ -258,3 +260,17 @@ def test_the_admin_change_form_has_romanian_labels_and_help(manager_client, make
 def test_the_admin_offers_the_other_language(manager_client, db):
     html = html_of(manager_client.get(reverse("admin:index"), headers={"accept-language": "ro"}))
     assert 'hreflang="en" lang="en">English</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ro", ["0", "999", "1.000", "12.345", "1.234.567"]),
+        ("en", ["0", "999", "1,000", "12,345", "1,234,567"]),
+    ],
+)
+def test_facet_counts_are_grouped_by_thousands_as_each_language_writes_numbers(language, expected):
+    """As Django's intcomma: a directory of 100,000 members shows counts like '12.345' on /ro/."""
+    with translation.override(language):
+        numbers = [0, 999, 1000, 12345, 1234567]
+        assert [count_formatter()(n) for n in numbers] == expected == [intcomma(n) for n in numbers]

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from members.facets import facet_counts
 from members.filters import MemberFilter
 from members.models import Locality, Member
+from members.text import fold
 
 pytestmark = [
     pytest.mark.postgres,
@@ -70,10 +71,40 @@ def filter_sets(competences, localities):
         {"locality": [localities[0].slug, localities[1].slug], "partners": "1"},
         # Two competences: a member with both counts once (counted from the members instead).
         {"competence": [competences[0].slug, competences[1].slug]},
+        # Searches: counted from the search facts (migration 0007), one query for every dimension.
+        {"q": "membru"},
+        {"q": "test membr", "category": ["enterprise", "rd"], "size": ["micro"]},
+        {"q": fold(competences[0].name_ro).split()[0], "competence": [competences[1].slug]},
+        {"q": "membru", "competence": [competences[0].slug, competences[2].slug], "partners": "1"},
+        {"q": "renamed", "locality": [localities[1].slug]},
     ]
 
 
+# The row migration 0007 keeps for every published member, computed from the members themselves.
+EXPECTED_FACTS = """
+    SELECT m.id, m.category, m.size, m.locality_id, m.offers_subcontracting, m.seeks_partners,
+           ARRAY(SELECT competence_id FROM members_member_competences l WHERE l.member_id = m.id ORDER BY 1),
+           strip(to_tsvector('simple', m.search_text))
+    FROM members_member m WHERE m.is_published
+"""
+STORED_FACTS = """
+    SELECT member_id, category, size, locality_id, offers_subcontracting, seeks_partners, competence_ids,
+           document
+    FROM members_searchfacts
+"""
+
+
+def stale_search_facts():
+    """Rows of members_searchfacts missing, extra or different from what the members say."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"({EXPECTED_FACTS} EXCEPT {STORED_FACTS}) UNION ALL ({STORED_FACTS} EXCEPT {EXPECTED_FACTS})"
+        )
+        return cursor.fetchall()
+
+
 def assert_counts_match(filter_sets):
+    assert stale_search_facts() == []
     for params in filter_sets:
         assert counts_shown(params) == counted_by_hand(params), params
 
@@ -128,3 +159,48 @@ def test_a_rolled_back_change_leaves_the_counts_as_they_were(make_member, compet
         raise RuntimeError("the manager's save failed half-way")
     assert counts_shown({}) == before
     assert_counts_match(filter_sets)
+
+
+def test_search_counts_follow_renames_of_members_competences_and_localities(
+    make_member, competences, localities, filter_sets
+):
+    first, second = competences[:2]
+    a = make_member(locality=localities[1], competences=[first])
+    make_member(category="rd", size="micro", locality=localities[1], competences=[second])
+    assert counts_shown({"q": "renamed"})["total"] == 0
+
+    a.name = "Renamed Robotics SRL"
+    a.save()
+    assert_counts_match(filter_sets)
+    assert counts_shown({"q": "renamed"})["total"] == 1
+
+    # Renaming a competence rewrites the search text of its members in bulk (signals).
+    second.name_ro = "Renamed competence"
+    second.save()
+    assert_counts_match(filter_sets)
+    assert counts_shown({"q": "renamed"})["total"] == 2
+
+    localities[1].name = "Renamedville"
+    localities[1].save()
+    # A link written directly (as the bulk loader does), without the signals of `competences.add`.
+    Member.competences.through.objects.bulk_create([Member.competences.through(member=a, competence=second)])
+    assert_counts_match(filter_sets)
+    Member.competences.through.objects.filter(member=a, competence=first).delete()
+    assert_counts_match(filter_sets)
+
+
+def test_truncating_members_or_their_competences_empties_the_search_facts(
+    make_member, competences, filter_sets
+):
+    make_member(competences=competences[:2])
+    make_member(category="rd", competences=[competences[0]])
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks
+        cursor.execute("TRUNCATE members_member_competences")
+    assert_counts_match(filter_sets)
+    assert counts_shown({"q": "membru"})["competence"] == Counter()
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE members_member CASCADE")
+    assert_counts_match(filter_sets)
+    assert counts_shown({"q": "membru"})["total"] == 0

@@ -5,11 +5,10 @@ from html import escape
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from members import presentation
-from members.presentation import count_text
+from members.presentation import count_formatter, count_text
 
 register = template.Library()
 
@@ -40,8 +39,10 @@ def logo_thumbnail(logo, geometry):
     return presentation.logo_thumbnail(logo, geometry) if logo else None
 
 
-def _facet_option(name, option):
+def _facet_option(name, option, count_text=count_text):
     empty = option.disabled
+    label = str(option.label)  # capitalised here: capfirst's lazy-aware wrapper cost more
+    label = label[:1].upper() + label[1:]
     # Built with html.escape rather than format_html: ninety options a page, and format_html's
     # lazy-aware escaping of every argument cost more than the rest of the filter panel. Only
     # the value and the label are text; the rest are fixed strings and a number.
@@ -49,7 +50,7 @@ def _facet_option(name, option):
         f'<label class="facet-option{" is-empty" if empty else ""}">'
         f'<input type="checkbox" name="{name}" value="{escape(str(option.value))}"'
         f"{' checked' if option.selected else ''}{' disabled' if empty else ''}>"
-        f'<span class="facet-label">{escape(capfirst(str(option.label)))}</span> '
+        f'<span class="facet-label">{escape(label)}</span> '
         f'<span class="facet-count">{count_text(option.count)}</span></label>'
     )
 
@@ -68,7 +69,8 @@ def facet_option(name, option):
 @register.simple_tag
 def facet_options(name, options):
     """`facet_option` for each of `options`, in one tag (no template loop per option)."""
-    return mark_safe("".join(_facet_option(name, option) for option in options))  # noqa: S308 (as above)
+    count_text = count_formatter()
+    return mark_safe("".join(_facet_option(name, option, count_text) for option in options))  # noqa: S308 (as above)
 
 
 @register.simple_tag
