@@ -24,7 +24,7 @@ from itertools import groupby
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Value
+from django.db.models import Count, Q
 from django.db.models.sql import Query
 
 from .filters import page_language
@@ -108,20 +108,32 @@ class Cube:
     def from_cells(cls, cells):
         """Sum (category, size, locality id, *CUBE_DIMENSIONS columns) rows in one pass.
 
-        About 1,500 cells at 100,000 members: plain tuples and local sums, since building a dict
-        per cell and summing it once per dimension cost a millisecond a page.
+        Several hundred cells at 100,000 members: plain tuples unpacked into local sums, since
+        building a dict per cell and summing it once per dimension cost a millisecond a page.
+        A SUM over no matching cell is NULL (`or 0`).
         """
-        totals = [0] * len(CUBE_DIMENSIONS)
         category, size, place = {}, {}, {}
+        matching = subcontracting = partners = 0
         for cell in cells:
-            counts = [count or 0 for count in cell[3:]]  # a SUM over no matching cell is NULL
-            for index, count in enumerate(counts):
-                totals[index] += count
-            _, for_category, for_size, for_place = counts[:4]
-            category[cell[0]] = category.get(cell[0], 0) + for_category
-            size[cell[1]] = size.get(cell[1], 0) + for_size
-            place[cell[2]] = place.get(cell[2], 0) + for_place
-        return cls(dict(zip(CUBE_DIMENSIONS, totals, strict=True)), category, size, place)
+            # The columns of CUBE_DIMENSIONS, in its order, after the three grouping columns.
+            code, size_code, locality, in_results, in_category, in_size, in_place, with_sub, with_partners = (
+                cell
+            )
+            matching += in_results or 0
+            subcontracting += with_sub or 0
+            partners += with_partners or 0
+            category[code] = category.get(code, 0) + (in_category or 0)
+            size[size_code] = size.get(size_code, 0) + (in_size or 0)
+            place[locality] = place.get(locality, 0) + (in_place or 0)
+        totals = {
+            "matching": matching,
+            "for_category": sum(category.values()),
+            "for_size": sum(size.values()),
+            "for_place": sum(place.values()),
+            "for_subcontracting": subcontracting,
+            "for_partners": partners,
+        }
+        return cls(totals, category, size, place)
 
     def total(self, column="matching"):
         return self.totals[column]
@@ -187,19 +199,31 @@ def _rows(sql, params):
         return cursor.fetchall()
 
 
+# Columns of the cube (CUBE_DIMENSIONS) that also need a flag set, whatever the filters.
+FLAG_COLUMNS = {"for_subcontracting": "offers_subcontracting", "for_partners": "seeks_partners"}
+
+
+def _count_conditions(model, conditions, dimensions):
+    """{column: (SQL, params)}: each count's condition, every filter but the ones it leaves out.
+
+    `dimensions` is {column: filter names left out}; each filter's condition is compiled once.
+    """
+    compiled = {name: _sql_where(model, condition) for name, condition in conditions.items()}
+    counts = {}
+    for column, left_out in dimensions.items():
+        parts = [compiled[name] for name in compiled if name not in left_out]
+        parts += [(FLAG_COLUMNS[column], [])] if column in FLAG_COLUMNS else []
+        sql = " AND ".join(f"({part_sql})" for part_sql, _ in parts) or "TRUE"
+        counts[column] = (sql, [param for _, part_params in parts for param in part_params])
+    return counts
+
+
 def _cells_cube(model, conditions, scope=None):
     """`_cube` over a cell table, summing `n`: the cells within `scope` (e.g. one competence)."""
-    compiled = {name: _sql_where(model, condition) for name, condition in conditions.items()}
-    flags = {"for_subcontracting": "offers_subcontracting", "for_partners": "seeks_partners"}
     columns, params = [], []
-    for column, left_out in CUBE_DIMENSIONS.items():
-        parts = [compiled[name] for name in compiled if name not in left_out]
-        parts += [(flags[column], [])] if column in flags else []
-        if parts:
-            columns.append("SUM(n) FILTER (WHERE " + " AND ".join(f"({sql})" for sql, _ in parts) + ")")
-            params += [param for _, part_params in parts for param in part_params]
-        else:
-            columns.append("SUM(n)")
+    for sql, count_params in _count_conditions(model, conditions, CUBE_DIMENSIONS).values():
+        columns.append("SUM(n)" if sql == "TRUE" else f"SUM(n) FILTER (WHERE {sql})")
+        params += count_params
     where, where_params = _sql_where(model, scope or Q())
     # Safe: the text is column and table names and ORM-compiled conditions; values are params.
     sql = (
@@ -220,34 +244,32 @@ def search_counts(filterset):
     """
     conditions = filterset.conditions()
     del conditions["q"]  # never left out: it chooses the rows, as the same match on `document`
-    search = search_condition(filterset.value("q"), document="document")
-    passes = {column: _all_but(conditions, *names) for column, names in CUBE_DIMENSIONS.items()}
-    passes["for_subcontracting"] = _all_but(conditions, "subcontracting") & Q(offers_subcontracting=True)
-    passes["for_partners"] = _all_but(conditions, "partners") & Q(seeks_partners=True)
-    passes["for_competence"] = _all_but(conditions, "competence")
-    # One boolean per count: does this row pass the filters that count keeps?
-    flags = {
-        f"in_{column}": ExpressionWrapper(condition, BooleanField()) if condition else Value(True)
-        for column, condition in passes.items()
-    }
-    rows = SearchFacts.objects.filter(search).values(
-        "category", "size", "locality_id", "competence_ids", **flags
+    search, search_params = _sql_where(
+        SearchFacts, search_condition(filterset.value("q"), document="document")
     )
-    rows_sql, params = rows.order_by().query.sql_with_params()
-    counts = ", ".join(f"COUNT(*) FILTER (WHERE in_{column}) AS {column}" for column in passes)
+    # One boolean per count: does this row pass the filters that count keeps?
+    counts = _count_conditions(
+        SearchFacts, conditions, {**CUBE_DIMENSIONS, "for_competence": ("competence",)}
+    )
+    passes = ", ".join(f"{sql} AS in_{column}" for column, (sql, _) in counts.items())
+    params = [param for _, count_params in counts.values() for param in count_params] + search_params
+    totals = ", ".join(f"COUNT(*) FILTER (WHERE in_{column}) AS {column}" for column in counts)
     cube_columns = ", ".join(CUBE_DIMENSIONS)
     no_cube = ", ".join(["0"] * (len(CUBE_DIMENSIONS) - 1))
     sql = f"""
-        WITH matching AS ({rows_sql}),
+        WITH matching AS (
+            SELECT category, size, locality_id, competence_ids, {passes}
+            FROM {SearchFacts._meta.db_table} WHERE {search}
+        ),
         grouped AS (
-            SELECT GROUPING(competence_ids) AS is_cell, category, size, locality_id, competence_ids, {counts}
+            SELECT GROUPING(competence_ids) AS is_cell, category, size, locality_id, competence_ids, {totals}
             FROM matching GROUP BY GROUPING SETS ((category, size, locality_id), (competence_ids))
         )
         SELECT category, size, locality_id, NULL, {cube_columns} FROM grouped WHERE is_cell = 1
         UNION ALL
         SELECT NULL, NULL, NULL, competence_id, SUM(for_competence)::bigint, {no_cube}
         FROM grouped, unnest(competence_ids) AS competence_id WHERE is_cell = 0 GROUP BY competence_id
-    """  # noqa: S608 (column names from CUBE_DIMENSIONS; the values are parameters)
+    """  # noqa: S608 (column names from CUBE_DIMENSIONS, ORM-compiled conditions; values are parameters)
     cells, competences = [], {}
     for category, size, locality_id, competence_id, *numbers in _rows(sql, params):
         if competence_id is None:

@@ -8,7 +8,7 @@ Several values of one parameter are OR-ed; different parameters are AND-ed.
 """
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -36,8 +36,9 @@ DEFAULT_SORT = "name"
 YES = "1"
 
 
+@lru_cache(maxsize=256)
 def county_slug(county):
-    """'București' → 'bucuresti': the value of the `county` parameter."""
+    """'București' → 'bucuresti': the value of the `county` parameter (a pure function of it)."""
     return slugify(fold(county))
 
 
@@ -338,7 +339,14 @@ class MemberFilter(django_filters.FilterSet):
         return queryset.order_by(*SORTS[value][1])
 
     def conditions(self):
-        """{filter name: Q} for every active filter (sorting aside), after validation."""
+        """{filter name: Q} for every active filter (sorting aside), after validation.
+
+        A new dict each time (callers take entries out); the conditions are built once.
+        """
+        return dict(self._conditions)
+
+    @cached_property
+    def _conditions(self):
         if not self.is_bound:
             return {}
         self.errors  # noqa: B018 (runs validation once)
@@ -347,6 +355,12 @@ class MemberFilter(django_filters.FilterSet):
             for name, value in self.form.cleaned_data.items()
             if name != "sort" and value not in django_filters.constants.EMPTY_VALUES
         }
+
+    def filter_queryset(self, queryset):
+        """The active filters' conditions (as the facets count them), then the sort, in one go."""
+        sort = self.form.cleaned_data.get("sort")
+        queryset = queryset.filter(*self._conditions.values())
+        return self.filter_sort(queryset, "sort", sort) if sort else queryset
 
     # --- helpers for views, facets and templates ------------------------------------------------
 
