@@ -149,7 +149,7 @@ def member_cube(filterset):
         conditions.pop("competence", None)
         if competences:
             competence = filterset.reference.competence_by_slug[competences[0]]
-            return _cells_cube(CompetenceFacetCell, conditions, Q(competence_id=competence.pk))
+            return _cells_cube(CompetenceFacetCell, conditions, ("competence_id = %s", [competence.pk]))
         return _cells_cube(FacetCell, conditions)
     # Search is never left out, so it narrows the rows scanned instead of each count.
     search = conditions.pop("q", Q())
@@ -219,12 +219,12 @@ def _count_conditions(model, conditions, dimensions):
 
 
 def _cells_cube(model, conditions, scope=None):
-    """`_cube` over a cell table, summing `n`: the cells within `scope` (e.g. one competence)."""
+    """`_cube` over a cell table, summing `n`: the cells within `scope` (SQL and params)."""
     columns, params = [], []
     for sql, count_params in _count_conditions(model, conditions, CUBE_DIMENSIONS).values():
         columns.append("SUM(n)" if sql == "TRUE" else f"SUM(n) FILTER (WHERE {sql})")
         params += count_params
-    where, where_params = _sql_where(model, scope or Q())
+    where, where_params = scope or ("TRUE", [])
     # Safe: the text is column and table names and ORM-compiled conditions; values are params.
     sql = (
         f"SELECT category, size, locality_id, {', '.join(columns)} FROM {model._meta.db_table}"  # noqa: S608

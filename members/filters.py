@@ -428,23 +428,24 @@ def chips(filterset):
         return []
     reference = filterset.reference
     language = page_language()
+    # value → label, for the chosen values only (most pages have none or one).
     labels = {
-        "category": dict(Member.Category.choices),
-        "competence": {slug: c.name_in(language) for slug, c in reference.competence_by_slug.items()},
-        "county": reference.places.counties,
-        "locality": {slug: x.name for slug, x in reference.locality_by_slug.items()},
-        "size": dict(Member.Size.choices),
-        "subcontracting": {YES: _("Offers subcontracting")},
-        "partners": {YES: _("Seeks project partners")},
+        "category": dict(Member.Category.choices).get,
+        "competence": lambda slug: reference.competence_by_slug[slug].name_in(language),
+        "county": reference.places.counties.get,
+        "locality": lambda slug: reference.locality_by_slug[slug].name,
+        "size": dict(Member.Size.choices).get,
+        "subcontracting": lambda _value: _("Offers subcontracting"),
+        "partners": lambda _value: _("Seeks project partners"),
     }
     result = []
     if filterset.value("q"):
         text = gettext("Search: “%(q)s”") % {"q": filterset.value("q")}
         result.append(Chip(text, _query_without(filterset.data, "q", None)))
-    for name, names in labels.items():
+    for name, label in labels.items():
         values = filterset.value(name)
         for value in values if isinstance(values, list) else [values] if values else []:
-            result.append(Chip(capfirst(str(names[value])), _query_without(filterset.data, name, value)))
+            result.append(Chip(capfirst(str(label(value))), _query_without(filterset.data, name, value)))
     return result
 
 
