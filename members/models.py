@@ -586,12 +586,10 @@ class ContactPerson(models.Model):
 # --- Facet counts (PostgreSQL) ------------------------------------------------------------------
 
 
-class FacetCellFields(models.Model):
-    """Published members per combination of the filterable dimensions, kept by PostgreSQL.
+class FacetColumns(models.Model):
+    """A member's filterable dimensions, as the tables PostgreSQL keeps for the facets repeat them.
 
-    Triggers on the members and their competences keep these tables exact in the same
-    transaction as every change (migration 0006 says how and why); Django only reads them, in
-    `members.facets`. The column names are the member's, so a filter's condition applies as is.
+    The column names are the member's, so a filter's condition on the member applies as is.
     """
 
     category = models.CharField(max_length=20)
@@ -601,6 +599,19 @@ class FacetCellFields(models.Model):
     )
     offers_subcontracting = models.BooleanField()
     seeks_partners = models.BooleanField()
+
+    class Meta:
+        abstract = True
+
+
+class FacetCellFields(FacetColumns):
+    """Published members per combination of the filterable dimensions, kept by PostgreSQL.
+
+    Triggers on the members and their competences keep these tables exact in the same
+    transaction as every change (migration 0006 says how and why); Django only reads them, in
+    `members.facets`.
+    """
+
     n = models.IntegerField()
 
     class Meta:
@@ -628,26 +639,19 @@ class CompetenceFacetCell(FacetCellFields):
         db_table = "members_competencefacetcell"
 
 
-class SearchFacts(models.Model):
+class SearchFacts(FacetColumns):
     """A published member as the facets of a search count it: a narrow row, kept by PostgreSQL.
 
     The facet columns, the member's competence ids and its search document (the words of
     `search_text`). Triggers rewrite a member's row in the same transaction as any change to it
     or to its competences (migration 0007 says how and why); Django only reads it, in
-    `members.facets.search_counts`. The column names are the member's, and the primary key is
-    the member's id, so a filter's condition applies as is.
+    `members.facets.search_counts`. The primary key is the member's id, so a filter's condition
+    on the member's `pk` applies as is too.
     """
 
     member = models.OneToOneField(
         Member, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    category = models.CharField(max_length=20)
-    size = models.CharField(max_length=10)
-    locality = models.ForeignKey(
-        Locality, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    offers_subcontracting = models.BooleanField()
-    seeks_partners = models.BooleanField()
     competence_ids = ArrayField(models.BigIntegerField())
     document = SearchVectorField()
 
