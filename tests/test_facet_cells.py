@@ -10,6 +10,8 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from members.facets import facet_counts
 from members.filters import MemberFilter
@@ -292,3 +294,25 @@ def test_the_checks_notice_any_one_totals_trigger_missing(make_member, competenc
     stale = []
     make_every_kind_of_change(make_member, competences, lambda: stale.append(stale_competence_totals()))
     assert any(stale)
+
+
+def test_the_unfiltered_directory_counts_competences_from_their_totals(
+    client, make_member, competences, localities
+):
+    make_member(category="rd", locality=localities[0], competences=competences[:2])
+    make_member(competences=[competences[1], competences[2]])
+    make_member(is_published=False, competences=[competences[0]])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("members:directory"))
+    shown = response.context["facets"]["competence"]
+    counts = Counter(
+        {option.value: option.count for group in shown for option in group.options if option.count}
+    )
+    assert (
+        counts
+        == counted_by_hand({})["competence"]
+        == {competences[0].slug: 1, competences[1].slug: 2, competences[2].slug: 1}
+    )
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "members_competencetotal" in read
+    assert "members_competencefacetcell" not in read
