@@ -1,4 +1,4 @@
-"""On PostgreSQL the directory's counts come from tables the database keeps (migration 0006).
+"""On PostgreSQL the directory's counts come from tables the database keeps (migrations 0006–0008).
 
 Whatever way a member or its competences change (a save in the admin, a bulk update, a bulk load,
 a delete, a rolled-back transaction), the counts a visitor sees beside every option must equal
