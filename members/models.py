@@ -639,6 +639,25 @@ class CompetenceFacetCell(FacetCellFields):
         db_table = "members_competencefacetcell"
 
 
+class CompetenceTotal(models.Model):
+    """Published members per competence, kept by PostgreSQL (migration 0008 says how and why).
+
+    The competence facet of a page with no filter but the competence one; Django only reads it.
+    """
+
+    competence = models.OneToOneField(
+        Competence, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    n = models.IntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "members_competencetotal"
+
+    def __str__(self):
+        return f"{self.competence_id}: {self.n}"
+
+
 class SearchFacts(FacetColumns):
     """A published member as the facets of a search count it: a narrow row, kept by PostgreSQL.
 

@@ -1,4 +1,4 @@
-"""On PostgreSQL the directory's counts come from tables the database keeps (migration 0006).
+"""On PostgreSQL the directory's counts come from tables the database keeps (migrations 0006–0008).
 
 Whatever way a member or its competences change (a save in the admin, a bulk update, a bulk load,
 a delete, a rolled-back transaction), the counts a visitor sees beside every option must equal
@@ -10,6 +10,8 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from members.facets import facet_counts
 from members.filters import MemberFilter
@@ -103,8 +105,27 @@ def stale_search_facts():
         return cursor.fetchall()
 
 
+# Published members per competence (migration 0008), from the members themselves; a total of 0
+# may be kept as a row or as no row.
+EXPECTED_TOTALS = """
+    SELECT link.competence_id, COUNT(*) FROM members_member_competences link
+    JOIN members_member m ON m.id = link.member_id WHERE m.is_published GROUP BY 1
+"""
+STORED_TOTALS = "SELECT competence_id, n FROM members_competencetotal WHERE n <> 0"
+
+
+def stale_competence_totals():
+    """Rows of members_competencetotal missing, extra or different from what the members say."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"({EXPECTED_TOTALS} EXCEPT {STORED_TOTALS}) UNION ALL ({STORED_TOTALS} EXCEPT {EXPECTED_TOTALS})"
+        )
+        return cursor.fetchall()
+
+
 def assert_counts_match(filter_sets):
     assert stale_search_facts() == []
+    assert stale_competence_totals() == []
     for params in filter_sets:
         assert counts_shown(params) == counted_by_hand(params), params
 
@@ -204,3 +225,94 @@ def test_truncating_members_or_their_competences_empties_the_search_facts(
         cursor.execute("TRUNCATE members_member CASCADE")
     assert_counts_match(filter_sets)
     assert counts_shown({"q": "membru"})["total"] == 0
+
+
+def make_every_kind_of_change(make_member, competences, check):
+    """Change members and their links in every way the totals' triggers answer, `check` after each.
+
+    Besides Django's ways (a member saved before its links, its links deleted before it), the
+    database's own orders: links written before their member (deferred foreign keys, as a restore
+    may) and a member deleted before its links (as a database-level cascade would).
+    """
+    first, second, third = competences[:3]
+    through = Member.competences.through
+    a = make_member(competences=[first, second])
+    b = make_member(category="rd", competences=[second])
+    check()
+    a.competences.add(third)
+    b.competences.remove(second)
+    check()
+    through.objects.filter(member=a, competence=first).update(competence=competences[3])
+    check()
+    Member.objects.filter(pk=a.pk).update(is_published=False)
+    check()
+    Member.objects.filter(pk=a.pk).update(is_published=True, size="micro")
+    b.category = "enterprise"
+    b.save()
+    check()
+
+    early = Member.objects.order_by("-pk").first().pk + 1000
+    through.objects.bulk_create([through(member_id=early, competence=first)])
+    make_member(id=early)
+    check()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM members_member WHERE id = %s", [early])
+    check()
+    through.objects.filter(member_id=early).delete()
+    b.delete()
+    check()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks
+        cursor.execute("TRUNCATE members_member_competences")
+    check()
+
+
+def test_competence_totals_follow_every_kind_of_change(make_member, competences, filter_sets):
+    make_every_kind_of_change(make_member, competences, lambda: assert_counts_match(filter_sets))
+
+
+TOTALS_TRIGGERS = [
+    ("members_member", "members_totals_member_insert"),
+    ("members_member", "members_totals_member_update"),
+    ("members_member", "members_totals_member_delete"),
+    ("members_member_competences", "members_totals_link_insert"),
+    ("members_member_competences", "members_totals_link_update"),
+    ("members_member_competences", "members_totals_link_delete"),
+    ("members_member_competences", "members_totals_link_truncate"),
+]
+
+
+@pytest.mark.parametrize(("table", "trigger"), TOTALS_TRIGGERS)
+def test_the_checks_notice_any_one_totals_trigger_missing(make_member, competences, table, trigger):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE tgname LIKE 'members_totals_%%'"
+        )
+        assert sorted(cursor.fetchall()) == sorted(TOTALS_TRIGGERS)  # every trigger is tested here
+        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")  # undone with the test's rollback
+    stale = []
+    make_every_kind_of_change(make_member, competences, lambda: stale.append(stale_competence_totals()))
+    assert any(stale)
+
+
+def test_the_unfiltered_directory_counts_competences_from_their_totals(
+    client, make_member, competences, localities
+):
+    make_member(category="rd", locality=localities[0], competences=competences[:2])
+    make_member(competences=[competences[1], competences[2]])
+    make_member(is_published=False, competences=[competences[0]])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("members:directory"))
+    shown = response.context["facets"]["competence"]
+    counts = Counter(
+        {option.value: option.count for group in shown for option in group.options if option.count}
+    )
+    assert (
+        counts
+        == counted_by_hand({})["competence"]
+        == {competences[0].slug: 1, competences[1].slug: 2, competences[2].slug: 1}
+    )
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "members_competencetotal" in read
+    assert "members_competencefacetcell" not in read
