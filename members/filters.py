@@ -7,6 +7,7 @@ string ever reaches `order_by` or a field name.
 Several values of one parameter are OR-ed; different parameters are AND-ed.
 """
 
+import copy
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -393,6 +394,29 @@ class MemberFilter(django_filters.FilterSet):
             label = self.filters[name].label if name in self.filters else name
             messages += [f"{label}: {error}" for error in errors]
         return messages
+
+
+class _CopiedPerFilterset(dict):
+    """`MemberFilter.base_filters`, which django-filter deep-copies for every filterset.
+
+    The copy lets a filterset change its own filters (as `MemberFilter.__init__` does with the
+    slug filters' choices); a copy of each filter and of its `extra` gives exactly that, without
+    walking every label and choice (about a tenth of a directory page's CPU before).
+    """
+
+    def __deepcopy__(self, memo):
+        return {name: _own_copy(filter_) for name, filter_ in self.items()}
+
+
+def _own_copy(filter_):
+    own = copy.copy(filter_)
+    own.extra = dict(filter_.extra)
+    own.__dict__.pop("_field", None)  # a form field built from the old `extra`
+    own.method = filter_.method  # its FilterMethod must call the copy (and so its filterset)
+    return own
+
+
+MemberFilter.base_filters = _CopiedPerFilterset(MemberFilter.base_filters)
 
 
 @dataclass

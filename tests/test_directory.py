@@ -174,6 +174,23 @@ def test_an_unknown_competence_is_ignored_but_the_known_one_still_filters(client
     assert "Unknown competence “no-such-competence” was ignored." in response.content.decode()
 
 
+def test_a_filterset_keeps_the_options_it_was_built_with_when_another_is_built(db, mems):
+    """Each filterset has its own copy of the filters (members.filters._CopiedPerFilterset): a
+    page being rendered while another request builds its own keeps its own competence list."""
+    from members.filters import MemberFilter
+
+    before = MemberFilter({})
+    Competence.objects.create(slug="quantum-sensing", name_en="Quantum sensing", group=mems.group)
+    after = MemberFilter({})
+
+    def options(filterset):
+        return {slug for slug, _label in filterset.filters["competence"].extra["choices"]()}
+
+    assert "quantum-sensing" in options(after)
+    assert "quantum-sensing" not in options(before)
+    assert before.filters["competence"].parent is before and after.filters["competence"].parent is after
+
+
 def test_a_flag_with_a_value_other_than_1_is_ignored_with_a_message(client, make_member):
     make_member(name="Altul SRL")
     response = get(client, subcontracting="0")
