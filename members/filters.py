@@ -22,7 +22,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import cache
-from .models import Competence, Locality, Member, search_condition
+from .models import Competence, Locality, Member, published_search_condition
 from .text import fold
 
 # sort value → (label, order_by). Ties are broken by name so pages are stable.
@@ -318,7 +318,7 @@ class MemberFilter(django_filters.FilterSet):
         """The WHERE condition of filter `name` for its cleaned `value`, on member columns only."""
         reference = self.reference
         if name == "q":
-            return search_condition(value)  # the models own how search works
+            return published_search_condition(value)  # the models own how search works
         if name == "competence":
             # A subquery rather than a JOIN: a member with two chosen competences appears once.
             ids = [reference.competence_by_slug[slug].pk for slug in value]

@@ -32,9 +32,9 @@ def home(request):
 
 @public_page
 def directory(request):
-    filterset = MemberFilter(request.GET, queryset=Member.objects.card_rows())
+    filterset = MemberFilter(request.GET, queryset=Member.objects.published())
     facets = facet_counts(filterset)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator = Paginator(filterset.qs.card_pages(), PAGE_SIZE)
     paginator.count = facets["total"]  # counted with the facets, in the same query
     page = paginator.get_page(request.GET.get("page"))
     return render(

@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 
+from members.filters import SORTS
 from members.models import Competence, Locality, Member
 from tests.test_profile import png
 
@@ -382,6 +383,56 @@ def test_pages_hold_24_members_and_page_links_keep_the_filters(client, make_memb
     assert "?category=rd&amp;page=2" in first.content.decode()
     second = get(client, category="rd", page="2")
     assert len(listed(second)) == 6
+
+
+@pytest.fixture
+def members_with_ties(make_member, competences, localities):
+    """37 members whose sort keys often tie or are unknown; two in three automate."""
+    for i in range(37):
+        make_member(
+            category=Member.Category.values[i % 2],
+            member_since=None if i % 5 == 0 else datetime.date(2020 + i % 3, 1, 1),
+            founded=None if i % 4 == 0 else 1990 + i % 3,
+            competences=competences[i % 3 : i % 3 + 2],
+            locality=localities[i % 2],
+            short_description_ro="Automatizări industriale" if i % 3 else "Consultanță",
+        )
+    make_member(name="Automatizări ascunse SRL", is_published=False)
+
+
+def listing(name, competences, localities):
+    """The directory's filters for `name`, and the same members picked by hand from the model."""
+    members = Member.objects.published()
+    return {
+        "everyone": ({}, members),
+        "a category": ({"category": "rd"}, members.filter(category="rd")),
+        "a competence": ({"competence": competences[2].slug}, members.filter(competences=competences[2])),
+        "a locality": ({"locality": localities[0].slug}, members.filter(locality=localities[0])),
+        "a search and a category": (
+            {"q": "automatizari", "category": "rd"},
+            members.search("automatizari").filter(category="rd"),
+        ),
+    }[name]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+@pytest.mark.parametrize(
+    "name", ["everyone", "a category", "a competence", "a locality", "a search and a category"]
+)
+def test_every_page_shows_the_members_the_plain_offset_query_would_in_every_order(
+    client, members_with_ties, competences, localities, monkeypatch, sort, name
+):
+    monkeypatch.setattr("members.views.PAGE_SIZE", 4)
+    params, members = listing(name, competences, localities)
+    expected = members.order_by(*SORTS[sort][1])  # each page: this query's OFFSET and LIMIT
+    names = [member.name for member in expected]
+    assert len(names) > 8  # several pages
+    shown = []
+    for page in range(1, (len(names) + 3) // 4 + 1):
+        on_page = listed(get(client, **params, sort=sort, page=page))
+        assert on_page == [member.name for member in expected[(page - 1) * 4 : page * 4]]
+        shown += on_page
+    assert shown == names  # so no member is on two pages and none is missed
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "99999999999999999999", "", "1.5", "٣"])

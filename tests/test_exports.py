@@ -166,3 +166,26 @@ def test_the_fast_export_path_writes_exactly_what_member_row_writes(make_member,
     assert list(export_rows(queryset, chunk_size=1)) == [member_row(member) for member in queryset]
     public = [{c: row[c] for c in PUBLIC_COLUMNS} for row in map(member_row, queryset)]
     assert list(export_rows(queryset, chunk_size=1, columns=PUBLIC_COLUMNS)) == public
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("automatizari", ["Automatizări Industriale SRL", "Automatizări Navale SRL"]),
+        ("industrial", ["Automatizări Industriale SRL", "Roboți Industriali SRL"]),
+        ("automatizari industriale", ["Automatizări Industriale SRL"]),
+        ("navale roboti", []),
+    ],
+)
+def test_a_search_exports_the_published_members_holding_every_word_in_name_order(
+    client, make_member, query, expected
+):
+    make_member(name="Roboți Industriali SRL")
+    make_member(name="Automatizări Navale SRL")
+    make_member(name="Automatizări Industriale SRL")
+    make_member(name="Automatizări Industriale Ascunse SRL", is_published=False)
+    _response, rows = export_csv(client, q=query)
+    _response, data = export_json(client, q=query)
+    assert [row["name"] for row in rows] == [row["name"] for row in data["results"]] == expected
+    # The same members as the plain search of the text, which the admin uses.
+    assert expected == [member.name for member in Member.objects.published().search(query)]
