@@ -401,7 +401,7 @@ class _CopiedPerFilterset(dict):
 
     The copy lets a filterset change its own filters (as `MemberFilter.__init__` does with the
     slug filters' choices); a copy of each filter and of its `extra` gives exactly that, without
-    walking every label and choice (about a tenth of a directory page's CPU before).
+    walking every label and choice (2% of a directory page's instructions, by callgrind).
     """
 
     def __deepcopy__(self, memo):
