@@ -93,8 +93,9 @@ def vacuum(args):
     with connection.cursor() as cursor:
         # generate_members loads in one transaction, so the tables its triggers keep hold every
         # row's earlier versions too (the search copy twice its live size: bench/README.md).
-        # Rewritten, they are as a directory grown by edits has them (or as after the VACUUM FULL
-        # the README advises after a large import), which is what the benchmark is meant to show.
+        # Rewritten, they are at their live size, as after the VACUUM FULL the README advises
+        # after a large import (a directory grown by edits sits between the two: autovacuum
+        # reuses the space but keeps some slack).
         cursor.execute(f"VACUUM FULL {', '.join(TRIGGER_KEPT_TABLES)}")
         cursor.execute("VACUUM ANALYZE")
     connection.close()

@@ -16,7 +16,9 @@ competence) and counts the member rows otherwise (a search, several competences)
 
 The triggers are statement-level with transition tables, so a bulk insert or update of 100,000
 members (generate_members, rebuild_search_text) costs one grouped upsert, not 100,000. They upsert
-in key order, so two concurrent transactions queue on a cell instead of deadlocking. A TRUNCATE of
+in key order, so two concurrent statements queue on a cell instead of deadlocking (two
+transactions of several statements each can still deadlock on cells; PostgreSQL then fails one;
+see members/migrations/0008_competence_totals.py). A TRUNCATE of
 the members or of their competences (Django's test flush) empties the counts too.
 
 `members_search_fts`: a full-text index on the folded search text. A word typed in the search box

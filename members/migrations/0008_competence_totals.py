@@ -13,6 +13,17 @@ a row instead of deadlocking; a change that nets to zero (a save that leaves a m
 touches no row. A TRUNCATE of the links (with the members or alone: Django's test flush) empties it.
 The model `CompetenceTotal` is unmanaged: Django only reads it, in `members.facets`. On SQLite
 (development) the table does not exist and the counts come from the member rows.
+
+Within one statement the locks are taken in competence order; across the statements of one
+transaction they are not. Django's `competences.set()` deletes the removed links, then inserts the
+added ones: two admins swapping two members' competences at the same moment (X from 1 to 2, Y from
+2 to 1) can each hold one total and wait for the other, and PostgreSQL fails one save, which the
+manager sees as "try again" (a 503). A long import holds the totals it touched until it commits, so
+a competence edit in the admin meanwhile waits for it. The facet cells of 0006 share this, for
+members in the same cell. The fix, if it ever matters: append-only deltas, summed when read.
+The copies also rely on the app writing (and so locking) a member's row before changing its
+links in the same transaction, as the admin, the import and a history revert do: a competence
+change racing a publish of the same member in another transaction could otherwise miss it.
 """
 
 from django.db import migrations, models

@@ -14,19 +14,29 @@ from django.db import migrations
 
 search_facts = importlib.import_module("members.migrations.0007_search_facts")
 
-# In 0007's list of statements: the functions of the member update and delete triggers.
-MEMBER_FUNCTIONS = [
-    sql
-    for sql in search_facts.CREATE
-    if sql.strip().startswith(
-        ("CREATE FUNCTION members_facts_member_update(", "CREATE FUNCTION members_facts_member_delete(")
-    )
-]
-assert len(MEMBER_FUNCTIONS) == 2, "0007's trigger functions are not where this migration expects them"
-LOCK_IN_MEMBER_ORDER = """
+# In 0007's list of statements: the functions of the member update and delete triggers, each
+# with the rows it rewrites locked first. An update locks only the members whose facts changed
+# (the rows it rewrites), so a bulk update of other columns still leaves the copy alone.
+_UPDATE, _DELETE = "members_facts_member_update(", "members_facts_member_delete("
+LOCKS = {
+    _UPDATE: f"""
+    PERFORM 1 FROM members_searchfacts WHERE member_id IN (
+        SELECT o.id FROM old_rows o LEFT JOIN new_rows n ON n.id = o.id
+        WHERE n.id IS NULL OR {search_facts._changed("o", "n")}
+    ) ORDER BY member_id FOR UPDATE;
+""",
+    _DELETE: """
     PERFORM 1 FROM members_searchfacts WHERE member_id IN (SELECT id FROM old_rows)
         ORDER BY member_id FOR UPDATE;
-"""
+""",
+}
+MEMBER_FUNCTIONS = {
+    name: sql
+    for sql in search_facts.CREATE
+    for name in LOCKS
+    if sql.strip().startswith(f"CREATE FUNCTION {name}")
+}
+assert len(MEMBER_FUNCTIONS) == 2, "0007's trigger functions are not where this migration expects them"
 
 
 def _replaced(sql, lock=""):
@@ -35,11 +45,11 @@ def _replaced(sql, lock=""):
     )
 
 
-def run(lock):
+def run(with_locks):
     def apply(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            for sql in MEMBER_FUNCTIONS:
-                schema_editor.execute(_replaced(sql, lock))
+            for name, sql in MEMBER_FUNCTIONS.items():
+                schema_editor.execute(_replaced(sql, LOCKS[name] if with_locks else ""))
 
     return apply
 
@@ -47,4 +57,4 @@ def run(lock):
 class Migration(migrations.Migration):
     dependencies = [("members", "0008_competence_totals")]
 
-    operations = [migrations.RunPython(run(LOCK_IN_MEMBER_ORDER), run(""))]
+    operations = [migrations.RunPython(run(with_locks=True), run(with_locks=False))]

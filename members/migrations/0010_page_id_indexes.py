@@ -38,12 +38,20 @@ def run(statements):
     return apply
 
 
+def no_statement_timeout(apps, schema_editor):
+    """Indexing 100,000 members may outlast the request timeout (DB_STATEMENT_TIMEOUT_MS), which
+    applies to migrations too; LOCAL: for this migration's transaction (every operation below)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET LOCAL statement_timeout = 0")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("members", "0009_search_facts_lock_order"),
     ]
 
     operations = [
+        migrations.RunPython(no_statement_timeout, no_statement_timeout),
         migrations.RemoveIndex(
             model_name="member",
             name="members_pub_name_idx",
