@@ -189,10 +189,23 @@ def _insert(sampler, categories, first_number, batch_size):
     the two overlap on a 2-core machine. One thread draws every batch in order: still deterministic.
     """
     through = Member.competences.through
+    # On PostgreSQL a batch's links go in before its members, so each trigger of migrations
+    # 0006–0008 writes a member's rows once, from the member insert (the link inserts find no
+    # member yet and change nothing), instead of the member insert writing its search copy row
+    # without competences and the link insert rewriting it. The foreign keys are deferred to the
+    # commit, and the members' ids are reserved from their sequence to write the links first.
+    links_first = connection.vendor == "postgresql"
 
     def draw(start):
         chunk = categories[start : start + batch_size]
         return [sampler.member(category, first_number + start + i) for i, category in enumerate(chunk)]
+
+    def write_links(drawn):
+        through.objects.bulk_create(
+            through(member_id=member.pk, competence_id=competence.pk)
+            for member, competences in drawn
+            for competence in competences
+        )
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as drawer:
         upcoming = drawer.submit(draw, 0)
@@ -200,14 +213,26 @@ def _insert(sampler, categories, first_number, batch_size):
             drawn = upcoming.result()
             if start + batch_size < len(categories):
                 upcoming = drawer.submit(draw, start + batch_size)
-            # PostgreSQL and SQLite ≥ 3.35 return the new primary keys, needed for the links below.
-            created = Member.objects.bulk_create([member for member, _competences in drawn])
-            links = [
-                through(member_id=member.pk, competence_id=competence.pk)
-                for member, (_unsaved, competences) in zip(created, drawn, strict=True)
-                for competence in competences
-            ]
-            through.objects.bulk_create(links)
+            members = [member for member, _competences in drawn]
+            if links_first:
+                for member, pk in zip(members, _reserve_ids(len(members)), strict=True):
+                    member.pk = pk
+                write_links(drawn)
+                Member.objects.bulk_create(members)
+            else:
+                # SQLite ≥ 3.35 returns the new primary keys, needed for the links.
+                Member.objects.bulk_create(members)
+                write_links(drawn)
+
+
+def _reserve_ids(count):
+    """`count` new member ids from the member id sequence (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Member._meta.db_table, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.urls import reverse
 from members.facets import facet_counts
 from members.filters import MemberFilter
 from members.models import Locality, Member
+from members.synthetic import generate_members
 from members.text import fold
 
 pytestmark = [
@@ -123,7 +124,42 @@ def stale_competence_totals():
         return cursor.fetchall()
 
 
+# The cells of migration 0006, from the members themselves; an empty cell may be kept as a row.
+EXPECTED_CELLS = """
+    SELECT category, size, locality_id, offers_subcontracting, seeks_partners, COUNT(*)
+    FROM members_member WHERE is_published GROUP BY 1, 2, 3, 4, 5
+"""
+STORED_CELLS = """
+    SELECT category, size, locality_id, offers_subcontracting, seeks_partners, n
+    FROM members_facetcell WHERE n <> 0
+"""
+EXPECTED_COMPETENCE_CELLS = """
+    SELECT link.competence_id, m.category, m.size, m.locality_id, m.offers_subcontracting, m.seeks_partners,
+           COUNT(*)
+    FROM members_member_competences link JOIN members_member m ON m.id = link.member_id
+    WHERE m.is_published GROUP BY 1, 2, 3, 4, 5, 6
+"""
+STORED_COMPETENCE_CELLS = """
+    SELECT competence_id, category, size, locality_id, offers_subcontracting, seeks_partners, n
+    FROM members_competencefacetcell WHERE n <> 0
+"""
+
+
+def stale_facet_cells():
+    """Rows of the two cell tables missing, extra or different from what the members say."""
+    stale = []
+    with connection.cursor() as cursor:
+        for expected, stored in [
+            (EXPECTED_CELLS, STORED_CELLS),
+            (EXPECTED_COMPETENCE_CELLS, STORED_COMPETENCE_CELLS),
+        ]:
+            cursor.execute(f"({expected} EXCEPT {stored}) UNION ALL ({stored} EXCEPT {expected})")
+            stale += cursor.fetchall()
+    return stale
+
+
 def assert_counts_match(filter_sets):
+    assert stale_facet_cells() == []
     assert stale_search_facts() == []
     assert stale_competence_totals() == []
     for params in filter_sets:
@@ -167,6 +203,36 @@ def test_counts_follow_a_bulk_load_and_its_removal(make_member, competences, fil
 
     call_command("generate_members", delete=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert_counts_match(filter_sets)
+
+
+def test_a_bulk_load_writes_each_search_copy_row_once_and_every_kept_table_equals_its_members(
+    make_member, competences
+):
+    make_member(competences=[competences[0]])
+
+    def search_copy_writes():
+        """Rows of members_searchfacts inserted and updated so far in this (the test's) transaction."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n_tup_ins, n_tup_upd FROM pg_stat_xact_user_tables"
+                " WHERE relname = 'members_searchfacts'"
+            )
+            return cursor.fetchone()
+
+    inserted, updated = search_copy_writes()
+    generate_members(50, seed=3, batch_size=20)  # three batches
+
+    # Written once, by the member inserts: the links were there before their members.
+    assert search_copy_writes() == (inserted + 50, updated)
+    assert stale_facet_cells() == []
+    assert stale_search_facts() == []
+    assert stale_competence_totals() == []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM members_searchfacts facts JOIN members_member m ON m.id = facts.member_id"
+            " WHERE m.is_synthetic AND cardinality(facts.competence_ids) BETWEEN 1 AND 5"
+        )
+        assert cursor.fetchone() == (50,)
 
 
 def test_a_rolled_back_change_leaves_the_counts_as_they_were(make_member, competences, filter_sets):
