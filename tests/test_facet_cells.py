@@ -97,13 +97,16 @@ STORED_FACTS = """
 """
 
 
+def differing_rows(expected, stored):
+    """Rows in one of two queries' results but not in the other's: what a kept table got wrong."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"({expected} EXCEPT {stored}) UNION ALL ({stored} EXCEPT {expected})")
+        return cursor.fetchall()
+
+
 def stale_search_facts():
     """Rows of members_searchfacts missing, extra or different from what the members say."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"({EXPECTED_FACTS} EXCEPT {STORED_FACTS}) UNION ALL ({STORED_FACTS} EXCEPT {EXPECTED_FACTS})"
-        )
-        return cursor.fetchall()
+    return differing_rows(EXPECTED_FACTS, STORED_FACTS)
 
 
 # Published members per competence (migration 0008), from the members themselves; a total of 0
@@ -117,11 +120,7 @@ STORED_TOTALS = "SELECT competence_id, n FROM members_competencetotal WHERE n <>
 
 def stale_competence_totals():
     """Rows of members_competencetotal missing, extra or different from what the members say."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"({EXPECTED_TOTALS} EXCEPT {STORED_TOTALS}) UNION ALL ({STORED_TOTALS} EXCEPT {EXPECTED_TOTALS})"
-        )
-        return cursor.fetchall()
+    return differing_rows(EXPECTED_TOTALS, STORED_TOTALS)
 
 
 # The cells of migration 0006, from the members themselves; an empty cell may be kept as a row.
@@ -147,15 +146,9 @@ STORED_COMPETENCE_CELLS = """
 
 def stale_facet_cells():
     """Rows of the two cell tables missing, extra or different from what the members say."""
-    stale = []
-    with connection.cursor() as cursor:
-        for expected, stored in [
-            (EXPECTED_CELLS, STORED_CELLS),
-            (EXPECTED_COMPETENCE_CELLS, STORED_COMPETENCE_CELLS),
-        ]:
-            cursor.execute(f"({expected} EXCEPT {stored}) UNION ALL ({stored} EXCEPT {expected})")
-            stale += cursor.fetchall()
-    return stale
+    return differing_rows(EXPECTED_CELLS, STORED_CELLS) + differing_rows(
+        EXPECTED_COMPETENCE_CELLS, STORED_COMPETENCE_CELLS
+    )
 
 
 def assert_counts_match(filter_sets):
