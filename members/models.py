@@ -362,6 +362,29 @@ class CardPages:
         return Member.objects.card_rows().filter(pk__in=ids).order_by(*ordering)
 
 
+def competence_ids_by_member(member_ids):
+    """{member id: [competence id, …]} for `member_ids`: one query on the link table.
+
+    Written as SQL: for the 24 members of a directory page the ORM's building of this one-table
+    query cost several times its running: 5 % of the page's instructions (callgrind, 25.1 → 23.8
+    million a request).
+    """
+    member_ids = list(member_ids)
+    listed = {}
+    if not member_ids:
+        return listed
+    table = connection.ops.quote_name(Member.competences.through._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(member_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT member_id, competence_id FROM {table} WHERE member_id IN ({placeholders})",  # noqa: S608 (fixed names)
+            member_ids,
+        )
+        for member_id, competence_id in cursor.fetchall():
+            listed.setdefault(member_id, []).append(competence_id)
+    return listed
+
+
 class Member(Bilingual, models.Model):
     class Category(models.TextChoices):
         RD = "rd", _("R&D entity")

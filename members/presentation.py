@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from sorl.thumbnail import get_thumbnail
 
 from .filters import page_language
-from .models import LocalizedText, Member, localized_variant
+from .models import LocalizedText, Member, competence_ids_by_member, localized_variant
 
 logger = logging.getLogger(__name__)
 
@@ -116,15 +116,6 @@ FALLBACK_NOTES = {
 }
 
 
-def competence_ids(members):
-    """{member id: [competence id, …]} for `members` (rows with "pk"): one query on the link table."""
-    listed = {}
-    links = Member.competences.through.objects.filter(member_id__in=[member["pk"] for member in members])
-    for member_id, competence_id in links.values_list("member_id", "competence_id"):
-        listed.setdefault(member_id, []).append(competence_id)
-    return listed
-
-
 def member_cards(members, competences):
     """The cards of a page of members: rows of `Member.objects.card_rows()`; one more query.
 
@@ -133,7 +124,7 @@ def member_cards(members, competences):
     again for each member, as prefetch_related would.
     """
     members = list(members)
-    listed_ids = competence_ids(members)
+    listed_ids = competence_ids_by_member(member["pk"] for member in members)
     profile_url = url_with_slug("members:profile")
     language = page_language()
     # str(): capfirst keeps a lazy label lazy, and each use of it would translate it again.

@@ -1,6 +1,8 @@
 """The public directory: one test per filter, per facet rule, search, chips, paging, bad input."""
 
 import datetime
+import re
+from html import escape
 
 import pytest
 from django.http import QueryDict
@@ -364,6 +366,25 @@ def test_each_active_filter_is_a_chip_whose_link_removes_only_it(client, make_me
     assert dict(QueryDict(chips["Search: “senzori”"]).lists()) == {"category": ["rd"], "competence": ["mems"]}
     html = response.content.decode()
     assert "Clear all" in html
+
+
+def test_each_card_lists_its_own_competences_by_name_and_counts_the_rest(client, make_member):
+    many = list(Competence.objects.order_by("name_en")[:6])
+    make_member(name="Alfa Competențe SRL", competences=many)
+    make_member(name="Beta Competențe SRL", competences=[many[5]])
+    make_member(name="Gama Fără Competențe SRL")
+    html = get(client).content.decode()
+    cards = {
+        card.split("</a></h3>")[0].rsplit(">", 1)[1]: card
+        for card in html.split('<article class="member-card">')[1:]
+    }
+    tags = lambda card: re.findall(r"<li>([^<]*)</li>", card)  # noqa: E731
+    # The first four by English name, then how many more.
+    assert tags(cards["Alfa Competențe SRL"]) == [escape(c.name_en) for c in many[:4]]
+    assert '<li class="more">+2 more</li>' in cards["Alfa Competențe SRL"]
+    assert tags(cards["Beta Competențe SRL"]) == [escape(many[5].name_en)]
+    assert 'class="more"' not in cards["Beta Competențe SRL"]
+    assert 'class="tags"' not in cards["Gama Fără Competențe SRL"]
 
 
 def test_the_result_count_is_said_in_words(client, make_member):
