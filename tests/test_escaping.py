@@ -1,7 +1,12 @@
 """Anything a visitor puts in the address comes back escaped, never as live markup."""
 
+from html import escape
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
+
+from members.models import Competence, CompetenceGroup, Locality
 
 VECTORS = [
     "<script>alert(1)</script>",
@@ -52,3 +57,17 @@ def test_language_switch_does_not_redirect_to_a_script_url(client, db):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "javascript:alert(1)"})
     assert response.status_code == 302
     assert not response["Location"].startswith("javascript:")
+
+
+@pytest.mark.parametrize("payload", VECTORS[:3])
+def test_the_filter_panel_escapes_names_the_manager_typed(client, db, payload):
+    """Group, competence, county and locality names come from the admin: text, never markup."""
+    group = CompetenceGroup.objects.create(name_ro=payload, name_en=payload, slug="grup-ostil", position=99)
+    Competence.objects.create(name_ro=payload, name_en=payload, slug="competenta-ostila", group=group)
+    Locality.objects.create(name=payload, slug="loc-ostil", county=payload, kind=Locality.Kind.TOWN)
+    for language in ("ro", "en"):
+        with translation.override(language):
+            url = reverse("members:directory")
+        html = client.get(url).content.decode()
+        assert_not_live(payload, html)
+        assert escape(payload) in html  # shown, as text

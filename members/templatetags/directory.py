@@ -77,3 +77,38 @@ def facet_options(name, options):
 def member_cards(cards):
     """The directory's cards (members.presentation.Card) as list items; see presentation.cards_html."""
     return presentation.cards_html(cards)
+
+
+@register.simple_tag
+def competence_fieldsets(groups):
+    """Each competence group as a fieldset of its options: one tag for the eight groups.
+
+    As a template loop (a fieldset, a legend and a `facet_options` per group) this and
+    `place_fieldsets` cost 4 % of a directory page's instructions (callgrind, 23.6 → 22.7 million).
+    """
+    count_text = count_formatter()
+    return mark_safe(  # noqa: S308 (labels escaped here and in _facet_option)
+        "".join(
+            f'<fieldset class="facet-group">\n<legend>{escape(str(group.label))}</legend>\n'
+            + "".join(_facet_option("competence", option, count_text) for option in group.options)
+            + "\n</fieldset>\n"
+            for group in groups
+        )
+    )
+
+
+@register.simple_tag
+def place_fieldsets(counties):
+    """Each county's checkbox, then its localities in a <details> (open when one is chosen)."""
+    count_text = count_formatter()
+    parts = []
+    for county in counties:
+        summary = gettext("Localities in %(county)s") % {"county": county.label}
+        parts.append(
+            _facet_option("county", county, count_text)
+            + f'\n<details class="localities"{" open" if county.has_selected_option else ""}>\n'
+            + f"<summary>{escape(summary)}</summary>\n"
+            + "".join(_facet_option("locality", option, count_text) for option in county.options)
+            + "\n</details>\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (as above)
