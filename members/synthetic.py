@@ -16,11 +16,13 @@ computed with `Member.search_text_with`, the same definition `save()` uses.
 
 import concurrent.futures
 import contextlib
+import io
 import itertools
 import random
 from datetime import date
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from . import cache
@@ -272,11 +274,40 @@ def _insert(sampler, categories, first_number, batch_size):
                 for member, pk in zip(members, _reserve_ids(len(members)), strict=True):
                     member.pk = pk
                 write_links(drawn)
-                Member.objects.bulk_create(members)
+                _copy_members(members)
             else:
                 # SQLite ≥ 3.35 returns the new primary keys, needed for the links.
                 Member.objects.bulk_create(members)
                 write_links(drawn)
+
+
+def _copy_members(members):
+    """Write `members` (ids set) with one COPY (PostgreSQL): what bulk_create would store.
+
+    bulk_create spent about 10 s of a 100,000-member load in Python preparing each value of each
+    field and quoting them into its INSERT, while PostgreSQL waited; COPY takes the values as text.
+    """
+    fields = Member._meta.concrete_fields
+    now = timezone.now()
+    lines = []
+    for member in members:
+        member.created_at = member.updated_at = now  # auto_now_add, auto_now
+        lines.append("\t".join(_copy_text(getattr(member, field.attname)) for field in fields) + "\n")
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {Member._meta.db_table} ({columns}) FROM STDIN", io.StringIO("".join(lines))
+        )
+
+
+def _copy_text(value):
+    """`value` as a field of COPY's text format: NULL is \\N; backslash, tab and line ends escaped."""
+    if value is None:
+        return "\\N"
+    text = str(value)  # a date, a bool (True), a number, a FieldFile (its name) as PostgreSQL reads them
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 def _reserve_ids(count):
