@@ -209,8 +209,9 @@ def _full_text_indexes_built_after(rebuild):
     Each index is created again from its definition as PostgreSQL reports it (`pg_indexes`), so it
     is the index the migrations made, and a failed load rolls the DROP back with the rows.
     The price: DROP INDEX locks the members and their search copy (ACCESS EXCLUSIVE) until the load
-    commits, so every page of the site that reads members waits for the load meanwhile, which is
-    why only big loads (a benchmark's set-up) do it. And PostgreSQL may use a rebuilt index only
+    commits, so every page of the site that reads members waits for the load meanwhile (and fails
+    after the statement timeout, DB_STATEMENT_TIMEOUT_MS), which is why only big loads (a
+    benchmark's set-up, before anyone browses) do it. And PostgreSQL may use a rebuilt index only
     in transactions that begin once every transaction older than the load has ended
     (pg_index.indcheckxmin): at once for the site's short requests.
     """
