@@ -125,3 +125,28 @@ def test_renaming_a_competence_updates_the_search_text_of_its_members(make_membe
     competences[0].name_en = "Quantum widget polishing"
     competences[0].save()
     assert Member.objects.search("quantum widget").get() == member
+
+
+def _fold_char_by_char(text):
+    """`members.text.fold` as first written: each character of the decomposed text tested."""
+    import re
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", stripped.casefold()).strip()
+
+
+def test_fold_equals_the_character_by_character_definition_on_every_unicode_character():
+    from members.text import fold
+
+    every_character = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+    assert fold(every_character) == _fold_char_by_char(every_character)
+    for text in [
+        "  Știință\tşi ŞTIINŢĂ \u00a0 aplicată\u2003 ",
+        "İstanbul ΐ ﬁ① e\u0301\u0327",
+        "\u0301\u0301",
+        "\x1c\x85\u1680x",
+    ]:
+        assert fold(text) == _fold_char_by_char(text)
+    assert fold("Ştiinţă  Aplicată") == fold("stiinta aplicata") == "stiinta aplicata"

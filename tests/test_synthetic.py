@@ -4,10 +4,12 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
 from members.models import Member
 from members.reference_data import BUCHAREST
+from members.synthetic import _copy_members, _reserve_ids
 from members.text import fold
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +143,33 @@ def test_the_command_asks_for_a_count_or_delete():
         call_command("generate_members")
     with pytest.raises(CommandError, match="zero or more"):
         call_command("generate_members", "--count", "-3")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the members are written with COPY on PostgreSQL only"
+)
+def test_copy_stores_tabs_line_ends_backslashes_and_empty_values_as_they_are():
+    text = "Linia 1\tcu tab\nLinia 2\r\nun \\N și o bară \\ la sfârșit\\"
+    member = Member(
+        name="Ștanțare\tși \\Sudură SRL",
+        name_key="stantare si sudura srl",
+        slug="stantare-si-sudura-srl",
+        category="enterprise",
+        description_ro=text,
+        search_text="stantare",
+        is_published=True,
+        is_synthetic=True,
+    )
+    (member.pk,) = _reserve_ids(1)
+    _copy_members([member])
+
+    stored = Member.objects.get(pk=member.pk)
+    assert (stored.name, stored.description_ro, stored.description_en) == (member.name, text, "")
+    assert (stored.founded, stored.locality_id, stored.member_since, stored.logo.name) == (
+        None,
+        None,
+        None,
+        "",
+    )
+    assert stored.is_published is True and stored.offers_subcontracting is False
+    assert stored.created_at is not None and stored.updated_at == stored.created_at
