@@ -29,7 +29,15 @@ from django.db.models import Count, Q
 from django.db.models.sql import Query
 
 from .filters import page_language
-from .models import CompetenceFacetCell, CompetenceTotal, FacetCell, Member, SearchFacts, search_condition
+from .models import (
+    DOCUMENT_MATCH_SQL,
+    CompetenceFacetCell,
+    CompetenceTotal,
+    FacetCell,
+    Member,
+    SearchFacts,
+    search_tsquery,
+)
 
 
 @dataclass
@@ -245,9 +253,7 @@ def search_counts(filterset):
     """
     conditions = filterset.conditions()
     del conditions["q"]  # never left out: it chooses the rows, as the same match on `document`
-    search, search_params = _sql_where(
-        SearchFacts, search_condition(filterset.value("q"), document="document")
-    )
+    search, search_params = DOCUMENT_MATCH_SQL, [search_tsquery(filterset.value("q"))]
     # One boolean per count: does this row pass the filters that count keeps?
     counts = _count_conditions(
         SearchFacts, conditions, {**CUBE_DIMENSIONS, "for_competence": ("competence",)}
@@ -379,7 +385,7 @@ def facet_counts(filterset):
     """Every dimension's options with counts, and the number of results: one or two queries."""
     # A search with no letters or digits ("!!") matches every member: no search to count.
     query = filterset.value("q")
-    if connection.vendor == "postgresql" and query and search_condition(query):
+    if connection.vendor == "postgresql" and query and search_tsquery(query):
         cube, competences = search_counts(filterset)
     else:
         cube, competences = member_cube(filterset), competence_counts(filterset)
