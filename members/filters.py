@@ -22,7 +22,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import cache
-from .models import Competence, Locality, Member, published_search_condition
+from .models import Competence, Locality, Member, published_search_condition, with_any_competence
 from .text import fold
 
 # sort value → (label, order_by). Ties are broken by name so pages are stable.
@@ -320,10 +320,7 @@ class MemberFilter(django_filters.FilterSet):
         if name == "q":
             return published_search_condition(value)  # the models own how search works
         if name == "competence":
-            # A subquery rather than a JOIN: a member with two chosen competences appears once.
-            ids = [reference.competence_by_slug[slug].pk for slug in value]
-            through = Member.competences.through.objects.filter(competence_id__in=ids)
-            return Q(pk__in=through.values("member_id"))
+            return with_any_competence(reference.competence_by_slug[slug].pk for slug in value)
         if name == "locality":
             return Q(locality_id__in=[reference.locality_by_slug[slug].pk for slug in value])
         if name == "county":
