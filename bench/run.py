@@ -42,6 +42,9 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=f"{DEMO_MEMBERS},100000", help="Member counts, comma-separated.")
     parser.add_argument("--seconds", type=int, default=20, help="Measured seconds per URL and mode.")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="Slices each URL's seconds are cut into, taken in turn."
+    )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (closed loop).")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers.")
     parser.add_argument("--port", type=int, default=8765)
@@ -52,7 +55,7 @@ def parse_args(argv=None):
     parser.add_argument("--quick", action="store_true", help="Smoke test: sizes 144 and 2,000, 2 s per URL.")
     args = parser.parse_args(argv)
     if args.quick:
-        args.sizes, args.seconds = f"{DEMO_MEMBERS},2000", 2
+        args.sizes, args.seconds, args.rounds = f"{DEMO_MEMBERS},2000", 2, 1
     args.sizes = sorted(int(size) for size in args.sizes.split(","))
     if args.sizes[0] < DEMO_MEMBERS:
         parser.error(f"sizes start at {DEMO_MEMBERS}: the demo data is always loaded")
@@ -283,13 +286,82 @@ def latency(output, percentile):
 
 # The full export is the streaming check (the worker's memory), not a load test: one download at
 # a time, given long enough to finish, as eight concurrent 100,000-row downloads on one CPU never
-# finish inside the measured seconds.
+# finish inside the measured seconds. Measured in one piece after the others.
 # (A --quick run keeps its 2 s: it only proves the harness works.)
 STREAMING_CHECK = {"/ro/members/export.csv": {"connections": 1, "seconds": 30, "timeout": 60}}
 
 
+def measure_all(base, urls, pid, args):
+    """Every URL's figures, measured in rounds so that each one sees the same machine.
+
+    On a shared 2-core machine one CPU's speed drifts by 10–20 % within minutes. Measured one
+    after the other, 20 s each, two pages' CPU ratio took that drift in (the same page read 0.41
+    of the anchor in one run and 0.51 in the next). So each URL's seconds are cut into
+    `args.rounds` slices, taken in turn (floor, anchor, home, …, floor, anchor, …): every URL,
+    the anchor included, is sampled across the whole span, and a slow minute costs them alike.
+    """
+    ordinary = {name: path for name, path in urls.items() if path not in STREAMING_CHECK}
+    slices = {name: [] for name in ordinary}
+    warmed = {name: warm_up(base, path, pid, args) for name, path in ordinary.items()}
+    slice_seconds = max(1, round(args.seconds / args.rounds))
+    for _ in range(args.rounds):
+        for name, path in ordinary.items():
+            if warmed[name]["status"] == 200:
+                slices[name].append(measure_slice(base, path, pid, args.connections, slice_seconds, 10))
+    measured = {name: combine(warmed[name], slices[name]) for name in ordinary}
+    for name, path in urls.items():
+        if path in STREAMING_CHECK:
+            measured[name] = measure(base, path, pid, args)
+    return {name: measured[name] for name in urls}  # in the order given
+
+
+def warm_up(base, path, pid, args):
+    """A probe, then a quarter of `args.seconds` of load: imports, compiled templates, caches."""
+    memory_before = worker_memory_mb(pid)
+    status, queries = probe(base + path)
+    if status == 200:
+        wrk(base + path, max(1, args.seconds // 4), args.connections)
+        status, queries = probe(base + path)
+    return {
+        "status": status,
+        "queries": queries or "–",
+        "memory_growth": worker_memory_mb(pid) - memory_before,
+    }
+
+
+def measure_slice(base, path, pid, connections, seconds, timeout):
+    memory_before = worker_memory_mb(pid)
+    before = cpu_seconds(pid)
+    result = wrk(base + path, seconds, connections, timeout)
+    result["cpu"] = cpu_seconds(pid) - before
+    result["seconds"] = seconds
+    result["memory_growth"] = worker_memory_mb(pid) - memory_before
+    return result
+
+
+def combine(warmed, slices):
+    """One URL's figures over its slices. Latency percentiles cannot be merged exactly: p50 is
+    the median of the slices' p50s and p99 the highest of their p99s (a bound, not an estimate)."""
+    if warmed["status"] != 200:
+        return warmed
+    requests = sum(part["requests"] for part in slices)
+    p50s = sorted(part["p50"] for part in slices)
+    return {
+        **warmed,
+        "requests": requests,
+        "rps": requests / sum(part["seconds"] for part in slices),
+        "p50": p50s[len(p50s) // 2],
+        "p99": max(part["p99"] for part in slices),
+        "errors": sum(part["errors"] for part in slices),
+        "cpu_ms": 1000 * sum(part["cpu"] for part in slices) / max(requests, 1),
+        # Per round, for the spread of a URL's CPU against the anchor's in the same round.
+        "cpu_ms_by_round": [1000 * part["cpu"] / max(part["requests"], 1) for part in slices],
+        "memory_growth": warmed["memory_growth"] + sum(part["memory_growth"] for part in slices),
+    }
+
+
 def measure(base, path, pid, args):
-    """One URL: a warm-up, then `args.seconds` of load; what the table shows for it."""
+    """One URL in one piece (the streaming check): a warm-up, then `args.seconds` of load."""
     load = {"connections": args.connections, "seconds": args.seconds, "timeout": 10}
     load |= STREAMING_CHECK.get(path, {})
     load["seconds"] = args.seconds if args.quick else max(args.seconds, load["seconds"])
@@ -322,7 +394,7 @@ def run_django(args, urls, cache):
                "--max-requests", "0"]  # fmt: skip
     server = start(command, server_env(args, cache), base + "/bench/ok")
     try:
-        return {name: measure(base, path, server.pid, args) for name, path in urls.items()}
+        return measure_all(base, urls, server.pid, args)
     finally:
         stop(server)
 
@@ -335,7 +407,7 @@ def run_datasette(args, size, competence_id):
     base = f"http://127.0.0.1:{port}"
     server = start(datasette_side.command(sqlite_path, port), dict(os.environ), base + "/-/versions.json")
     try:
-        return {name: measure(base, path, server.pid, args) for name, path in pages.items()}
+        return measure_all(base, pages, server.pid, args)
     finally:
         stop(server)
 
@@ -368,7 +440,7 @@ def rps(result):
 ANCHOR = "straightforward page (anchor)"
 
 
-def row(name, mode, result, floor_rps, anchor_cpu):
+def row(name, mode, result, floor_rps, anchor):
     if result["status"] != 200:
         label = {404: "not found", 0: "unreachable", "cut off": "(response incomplete)"}.get(
             result["status"], "error"
@@ -377,7 +449,7 @@ def row(name, mode, result, floor_rps, anchor_cpu):
     if not result["requests"]:  # every request outlasted the run: no figure means anything
         return f"| {name} | {mode} | 200, none finished in the run | | | | | | | | |"
     ratio = result["rps"] / floor_rps if floor_rps else 0
-    anchor = f"{result['cpu_ms'] / anchor_cpu:.2f}" if anchor_cpu else "–"
+    anchor = against_anchor(result, anchor)
     errors = f" ({result['errors']} non-2xx)" if result["errors"] else ""
     return (
         f"| {name} | {mode} | 200{errors} | {result['rps']:.1f} | {result['p50']:.1f} | {result['p99']:.1f} "
@@ -386,23 +458,37 @@ def row(name, mode, result, floor_rps, anchor_cpu):
     )
 
 
+def against_anchor(result, anchor):
+    """CPU per request ÷ the anchor's, over the whole run, and its lowest and highest in a round."""
+    if not anchor.get("cpu_ms"):
+        return "–"
+    text = f"{result['cpu_ms'] / anchor['cpu_ms']:.2f}"
+    ours, theirs = result.get("cpu_ms_by_round", []), anchor.get("cpu_ms_by_round", [])
+    if len(ours) > 1 and len(ours) == len(theirs):  # not for the streaming check, taken in one piece
+        ratios = [mine / its for mine, its in zip(ours, theirs, strict=True) if its]
+        text += f" ({min(ratios):.2f}–{max(ratios):.2f})"
+    return text
+
+
 def report(args, size, measured, datasette, facts):
     lines = [
         f"# Benchmark, {size:,} members, {datetime.date.today():%Y-%m-%d}",
         "",
         "Machine: " + "; ".join(f"{key} {value}" for key, value in facts.items()),
-        f"Load: wrk, {args.connections} connections, {args.seconds:g} s per URL and mode; gunicorn "
+        f"Load: wrk, {args.connections} connections, {args.seconds:g} s per URL and mode in "
+        f"{args.rounds} round{'s' if args.rounds > 1 else ''} (URLs taken in turn); gunicorn "
         f"{args.workers} sync workers on CPU {SERVER_CPU}, wrk on CPU {CLIENT_CPU}.",
         "",
-        "| page | mode | HTTP | req/s | p50 ms | p99 ms | CPU ms/req | CPU ÷ anchor | SQL/req | × floor "
+        "| page | mode | HTTP | req/s | p50 ms | p99 ms | CPU ms/req | CPU ÷ anchor (rounds) | SQL/req "
+        "| × floor "
         "| worker MB |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for mode in ("cold", "hot"):
         floor = measured[mode]["floor (/bench/ok)"]
         floor_rps = floor.get("rps", 0)
-        anchor_cpu = measured[mode].get(ANCHOR, {}).get("cpu_ms")
-        lines += [row(name, mode, result, floor_rps, anchor_cpu) for name, result in measured[mode].items()]
+        anchor = measured[mode].get(ANCHOR, {})
+        lines += [row(name, mode, result, floor_rps, anchor) for name, result in measured[mode].items()]
     if datasette:
         lines += [
             "",
@@ -419,10 +505,20 @@ def report(args, size, measured, datasette, facts):
             lines.append(f"| {name} | {rps(cold)} | {rps(hot)} | {rps(theirs)} | {their_cpu} | {ratio} |")
     text = "\n".join(lines) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{datetime.date.today():%Y-%m-%d}-{size}{'-quick' if args.quick else ''}.md"
+    path = result_path(size, args.quick)
     path.write_text(text)
     print(text)
     print(f"Written to {path.relative_to(ROOT)}\n", flush=True)
+
+
+def result_path(size, quick):
+    """bench/results/<date>-<size>[-quick].md, or -2, -3, … after it: a day's runs all kept."""
+    stem = f"{datetime.date.today():%Y-%m-%d}-{size}{'-quick' if quick else ''}"
+    path, number = RESULTS / f"{stem}.md", 1
+    while path.exists():
+        number += 1
+        path = RESULTS / f"{stem}-{number}.md"
+    return path
 
 
 def main(argv=None):
