@@ -334,9 +334,23 @@ def measure_slice(base, path, pid, connections, seconds, timeout):
     before = cpu_seconds(pid)
     result = wrk(base + path, seconds, connections, timeout)
     result["cpu"] = cpu_seconds(pid) - before
+    # When wrk stops, the workers still serve the requests it had sent (up to one per
+    # connection); left running, that work would count in the next URL's slice.
+    settle(pid)
     result["seconds"] = seconds
     result["memory_growth"] = worker_memory_mb(pid) - memory_before
     return result
+
+
+def settle(pid, timeout=10):
+    """Wait until the server has used no CPU for a quarter of a second (its orphaned requests done)."""
+    deadline = time.monotonic() + timeout
+    used = cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        used, before = cpu_seconds(pid), used
+        if used == before:
+            return
 
 
 def combine(warmed, slices):
