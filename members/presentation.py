@@ -130,6 +130,7 @@ def member_cards(members, competences):
     # str(): capfirst keeps a lazy label lazy, and each use of it would translate it again.
     categories = {code: str(capfirst(label)) for code, label in Member.Category.choices}
     notes = {code: note() for code, note in FALLBACK_NOTES.items()}
+    logo_alt = gettext("Logo of %(name)s")  # translated once: a gettext costs ~20,000 instructions
     cards = []
     for member in members:
         name = member["name"]
@@ -148,7 +149,7 @@ def member_cards(members, competences):
                 initial=name[:1],
                 meta=meta,
                 logo=logo,
-                logo_alt=gettext("Logo of %(name)s") % {"name": name} if logo else "",
+                logo_alt=logo_alt % {"name": name} if logo else "",
                 text=text or None,
                 fallback_note=notes[text.language] if text.is_fallback else "",
                 tags=tags[:CARD_TAGS],
