@@ -259,7 +259,7 @@ class MemberFilter(django_filters.FilterSet):
         return self._form
 
     def _cleaned_form(self):
-        multiple = self._multiple()
+        multiple = self._multiple
         cleaned_data = {}
         errors = ErrorDict()
         for name, filter_ in self.filters.items():
@@ -290,7 +290,7 @@ class MemberFilter(django_filters.FilterSet):
             "locality": reference.locality_by_slug,
             "county": reference.places.counties,
         }
-        multiple = self._multiple()
+        multiple = self._multiple
         for name in self.CHOICE_FILTERS:
             known = slugs.get(name)
             if known is None:
@@ -304,7 +304,10 @@ class MemberFilter(django_filters.FilterSet):
                 elif value != "" and len(self.ignored) < 20:
                     self.ignored.append((self.filters[name].label, value))
             # A single-valued filter repeated takes its first known value.
-            cleaned.setlist(name, kept if name in multiple else kept[:1])
+            if kept:
+                cleaned.setlist(name, kept if name in multiple else kept[:1])
+            else:  # no empty lists left behind: the data is copied again for every chip and link
+                cleaned.pop(name, None)
         return cleaned
 
     # --- what each filter does ------------------------------------------------------------------
@@ -365,9 +368,11 @@ class MemberFilter(django_filters.FilterSet):
     def value(self, name):
         """The cleaned value of one filter (a list for the repeatable ones), after validation."""
         self.errors  # noqa: B018 (runs validation once)
-        return self.form.cleaned_data.get(name) or ([] if name in self._multiple() else "")
+        return self.form.cleaned_data.get(name) or ([] if name in self._multiple else "")
 
+    @cached_property
     def _multiple(self):
+        """The names of the repeatable filters (asked a few dozen times a page)."""
         return {n for n, f in self.filters.items() if isinstance(f, django_filters.MultipleChoiceFilter)}
 
     @property
@@ -445,7 +450,7 @@ class Chip:
 
 def chips(filterset):
     """The active filters as removable chips, in the order of the sidebar."""
-    if not filterset.is_bound:
+    if not filterset.is_bound or not filterset.conditions():  # no filter chosen (sorting aside)
         return []
     reference = filterset.reference
     language = page_language()
