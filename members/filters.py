@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import F, Q
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
+from django.utils import translation
 from django.utils.text import capfirst, slugify
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,19 @@ def page_language():
     """'en' or 'ro': the language names are shown in. Ask once per page and pass it on: each
     `get_language()` reads a context-local variable, which a page of a few hundred names felt."""
     return "en" if (get_language() or "ro")[:2] == "en" else "ro"
+
+
+@lru_cache(maxsize=16)  # two choice classes, two languages
+def choice_labels(choices, language):
+    """{value: label} of `choices` (a TextChoices class) in `language`, translated once per process.
+
+    Each translation of a label costs some 20,000 instructions (gettext reads the active language
+    from a context-local variable), and the category and size labels were translated a dozen
+    times a page. A label is a fixed text from the message catalogues, which do not change while
+    the process runs; nothing an admin edits is kept here.
+    """
+    with translation.override(language):
+        return {value: str(label) for value, label in choices.choices}
 
 
 class _BilingualName:
@@ -456,11 +470,11 @@ def chips(filterset):
     language = page_language()
     # value → label, for the chosen values only (most pages have none or one).
     labels = {
-        "category": dict(Member.Category.choices).get,
+        "category": choice_labels(Member.Category, language).get,
         "competence": lambda slug: reference.competence_by_slug[slug].name_in(language),
         "county": reference.places.counties.get,
         "locality": lambda slug: reference.locality_by_slug[slug].name,
-        "size": dict(Member.Size.choices).get,
+        "size": choice_labels(Member.Size, language).get,
         "subcontracting": lambda _value: _("Offers subcontracting"),
         "partners": lambda _value: _("Seeks project partners"),
     }
