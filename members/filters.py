@@ -50,7 +50,7 @@ def page_language():
     return "en" if (get_language() or "ro")[:2] == "en" else "ro"
 
 
-@lru_cache(maxsize=16)  # two choice classes, two languages
+@lru_cache(maxsize=16)  # two choice classes × two languages, with room to spare
 def choice_labels(choices, language):
     """{value: label} of `choices` (a TextChoices class) in `language`, translated once per process.
 
