@@ -28,7 +28,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.sql import Query
 
-from .filters import page_language
+from .filters import choice_labels, page_language
 from .models import (
     DOCUMENT_MATCH_SQL,
     CompetenceFacetCell,
@@ -312,24 +312,26 @@ def competence_counts(filterset):
     )
 
 
-def category_options(filterset, cube):
+def category_options(filterset, cube, language):
     counts = cube.category
     chosen = filterset.value("category")
-    return [
-        Option(code, label, counts.get(code, 0), code in chosen) for code, label in Member.Category.choices
-    ]
+    labels = choice_labels(Member.Category, language)
+    return [Option(code, label, counts.get(code, 0), code in chosen) for code, label in labels.items()]
 
 
-def size_options(filterset, cube):
+def size_options(filterset, cube, language):
     counts = cube.size
     chosen = filterset.value("size")
-    return [Option(code, label, counts.get(code, 0), code in chosen) for code, label in Member.Size.choices]
+    labels = choice_labels(Member.Size, language)
+    return [Option(code, label, counts.get(code, 0), code in chosen) for code, label in labels.items()]
 
 
-def competence_groups(filterset, counts):
-    """Competences grouped as in the taxonomy, with `counts` ({competence id: members})."""
+def competence_groups(filterset, counts, language):
+    """Competences grouped as in the taxonomy, with `counts` ({competence id: members}).
+
+    `language` is `page_language()`, which facet_counts asks once for every dimension.
+    """
     chosen = filterset.value("competence")
-    language = page_language()
     groups = []
     for group, competences in groupby(filterset.reference.competences, key=lambda c: c.group):
         options = [
@@ -389,11 +391,12 @@ def facet_counts(filterset):
         cube, competences = search_counts(filterset)
     else:
         cube, competences = member_cube(filterset), competence_counts(filterset)
+    language = page_language()
     return {
         "total": cube.total(),
-        "category": category_options(filterset, cube),
-        "competence": competence_groups(filterset, competences),
+        "category": category_options(filterset, cube, language),
+        "competence": competence_groups(filterset, competences, language),
         "place": place_groups(filterset, cube),
-        "size": size_options(filterset, cube),
+        "size": size_options(filterset, cube, language),
         "flags": flag_options(filterset, cube),
     }

@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import F, Q
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
+from django.utils import translation
 from django.utils.text import capfirst, slugify
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,19 @@ def page_language():
     """'en' or 'ro': the language names are shown in. Ask once per page and pass it on: each
     `get_language()` reads a context-local variable, which a page of a few hundred names felt."""
     return "en" if (get_language() or "ro")[:2] == "en" else "ro"
+
+
+@lru_cache(maxsize=16)  # two choice classes × two languages, with room to spare
+def choice_labels(choices, language):
+    """{value: label} of `choices` (a TextChoices class) in `language`, translated once per process.
+
+    Each translation of a label costs some 20,000 instructions (gettext reads the active language
+    from a context-local variable), and the category and size labels were translated a dozen
+    times a page. A label is a fixed text from the message catalogues, which do not change while
+    the process runs; nothing an admin edits is kept here.
+    """
+    with translation.override(language):
+        return {value: str(label) for value, label in choices.choices}
 
 
 class _BilingualName:
@@ -259,7 +273,7 @@ class MemberFilter(django_filters.FilterSet):
         return self._form
 
     def _cleaned_form(self):
-        multiple = self._multiple()
+        multiple = self._multiple
         cleaned_data = {}
         errors = ErrorDict()
         for name, filter_ in self.filters.items():
@@ -290,7 +304,7 @@ class MemberFilter(django_filters.FilterSet):
             "locality": reference.locality_by_slug,
             "county": reference.places.counties,
         }
-        multiple = self._multiple()
+        multiple = self._multiple
         for name in self.CHOICE_FILTERS:
             known = slugs.get(name)
             if known is None:
@@ -304,7 +318,10 @@ class MemberFilter(django_filters.FilterSet):
                 elif value != "" and len(self.ignored) < 20:
                     self.ignored.append((self.filters[name].label, value))
             # A single-valued filter repeated takes its first known value.
-            cleaned.setlist(name, kept if name in multiple else kept[:1])
+            if kept:
+                cleaned.setlist(name, kept if name in multiple else kept[:1])
+            else:  # no empty lists left behind: the data is copied again for every chip and link
+                cleaned.pop(name, None)
         return cleaned
 
     # --- what each filter does ------------------------------------------------------------------
@@ -365,9 +382,11 @@ class MemberFilter(django_filters.FilterSet):
     def value(self, name):
         """The cleaned value of one filter (a list for the repeatable ones), after validation."""
         self.errors  # noqa: B018 (runs validation once)
-        return self.form.cleaned_data.get(name) or ([] if name in self._multiple() else "")
+        return self.form.cleaned_data.get(name) or ([] if name in self._multiple else "")
 
+    @cached_property
     def _multiple(self):
+        """The names of the repeatable filters (asked a few dozen times a page)."""
         return {n for n, f in self.filters.items() if isinstance(f, django_filters.MultipleChoiceFilter)}
 
     @property
@@ -445,17 +464,17 @@ class Chip:
 
 def chips(filterset):
     """The active filters as removable chips, in the order of the sidebar."""
-    if not filterset.is_bound:
+    if not filterset.is_bound or not filterset.conditions():  # no filter chosen (sorting aside)
         return []
     reference = filterset.reference
     language = page_language()
     # value → label, for the chosen values only (most pages have none or one).
     labels = {
-        "category": dict(Member.Category.choices).get,
+        "category": choice_labels(Member.Category, language).get,
         "competence": lambda slug: reference.competence_by_slug[slug].name_in(language),
         "county": reference.places.counties.get,
         "locality": lambda slug: reference.locality_by_slug[slug].name,
-        "size": dict(Member.Size.choices).get,
+        "size": choice_labels(Member.Size, language).get,
         "subcontracting": lambda _value: _("Offers subcontracting"),
         "partners": lambda _value: _("Seeks project partners"),
     }

@@ -101,9 +101,10 @@ def competence_fieldsets(groups):
 def place_fieldsets(counties):
     """Each county's checkbox, then its localities in a <details> (open when one is chosen)."""
     count_text = count_formatter()
+    localities_in = gettext("Localities in %(county)s")
     parts = []
     for county in counties:
-        summary = gettext("Localities in %(county)s") % {"county": county.label}
+        summary = localities_in % {"county": county.label}
         parts.append(
             _facet_option("county", county, count_text)
             + f'\n<details class="localities"{" open" if county.has_selected_option else ""}>\n'

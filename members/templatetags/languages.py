@@ -18,9 +18,11 @@ register = template.Library()
 def language_versions(context):
     """[(code, name, switch url, absolute page url)] for every language.
 
-    The switch URL goes through `switch_language`, which remembers the choice; the absolute page
-    URL is the other version itself, for the hreflang and canonical links. base.html asks once
-    per page; the switcher and the hreflang links share the answer.
+    The switch URL goes through `switch_language`, which remembers the choice; the current
+    language has none (the switcher shows it as plain text; a reverse() costs some 130,000
+    instructions). The absolute page URL is the other version itself, for the
+    hreflang and canonical links. base.html asks once per page; the switcher and the hreflang
+    links share the answer.
     """
     request = context.get("request")
     if request is None:  # the 500 page is rendered without a request: no links
@@ -31,11 +33,12 @@ def language_versions(context):
         return []
     path = request.get_full_path()
     next_query = urlencode({"next": path})
+    current = get_language()
     return [
         (
             code,
             name,
-            f"{reverse('switch_language', args=[code])}?{next_query}",
+            f"{reverse('switch_language', args=[code])}?{next_query}" if code != current else None,
             origin + path_in_language(path, code),
         )
         for code, name in settings.LANGUAGES
