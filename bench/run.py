@@ -315,12 +315,12 @@ def measure_all(base, urls, pid, args):
     return {name: measured[name] for name in urls}  # in the order given
 
 
-def warm_up(base, path, pid, args):
+def warm_up(base, path, pid, args, connections=None, timeout=10):
     """A probe, then a quarter of `args.seconds` of load: imports, compiled templates, caches."""
     memory_before = worker_memory_mb(pid)
     status, queries = probe(base + path)
     if status == 200:
-        wrk(base + path, max(1, args.seconds // 4), args.connections)
+        wrk(base + path, max(1, args.seconds // 4), connections or args.connections, timeout)
         status, queries = probe(base + path)
     return {
         "status": status,
@@ -379,24 +379,10 @@ def measure(base, path, pid, args):
     load = {"connections": args.connections, "seconds": args.seconds, "timeout": 10}
     load |= STREAMING_CHECK.get(path, {})
     load["seconds"] = args.seconds if args.quick else max(args.seconds, load["seconds"])
-    memory_before = worker_memory_mb(pid)  # before this URL's first request, warm-up included
-    status, queries = probe(base + path)
-    if status != 200:
-        return {"status": status}
-    wrk(
-        base + path, max(1, args.seconds // 4), load["connections"], load["timeout"]
-    )  # warm-up: imports, compiled templates, caches
-    status, queries = probe(base + path)
-    before = cpu_seconds(pid)
-    result = wrk(base + path, load["seconds"], load["connections"], load["timeout"])
-    cpu = cpu_seconds(pid) - before
-    return {
-        **result,
-        "memory_growth": worker_memory_mb(pid) - memory_before,
-        "status": status,
-        "queries": queries or "–",
-        "cpu_ms": 1000 * cpu / max(result["requests"], 1),
-    }
+    warmed = warm_up(base, path, pid, args, load["connections"], load["timeout"])
+    if warmed["status"] != 200:
+        return warmed
+    return combine(warmed, [measure_slice(base, path, pid, **load)])
 
 
 def run_django(args, urls, cache):
