@@ -3,8 +3,9 @@
 Read bench/README.md first. In short: reset a PostgreSQL database, migrate, load the demo data,
 then for each size start gunicorn (production settings, pinned to one CPU) twice, once with every
 directory cache bypassed (cold) and once with caches on (hot), and drive each page with wrk
-(pinned to the other CPU). The framework floor (/bench/ok) is measured in the same run. Prints one
-table per size and writes it to bench/results/<date>-<size>.md.
+(pinned to the other CPU). The framework floor (/bench/ok) is measured in the same run, and so is
+the CPU of the PostgreSQL backends serving the pages. Prints one table per size and writes it to
+bench/results/<date>-<size>.md.
 """
 
 import argparse
@@ -35,6 +36,7 @@ SERVER_CPU, CLIENT_CPU = "1", "0"
 DEMO_MEMBERS = 144
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SEARCH_WORD = "automatizari"  # "Automatizări" typed without diacritics
+BROAD_SEARCH_WORD = "tehnica"  # in about 61 % of the synthetic members
 CSV_ROWS_WANTED = 1000
 
 
@@ -81,25 +83,11 @@ def sql(args, query, params=()):
         return cursor.fetchall()
 
 
-# The tables PostgreSQL's triggers keep (migrations 0006–0008).
-TRIGGER_KEPT_TABLES = (
-    "members_facetcell",
-    "members_competencefacetcell",
-    "members_competencetotal",
-    "members_searchfacts",
-)
-
-
 def vacuum(args):
     connection = psycopg2.connect(args.database_url)
     connection.autocommit = True  # VACUUM cannot run in a transaction
     with connection.cursor() as cursor:
-        # generate_members loads in one transaction, so the tables its triggers keep hold every
-        # row's earlier versions too (the search copy twice its live size: bench/README.md).
-        # Rewritten, they are at their live size, as after the VACUUM FULL the README advises
-        # after a large import (a directory grown by edits sits between the two: autovacuum
-        # reuses the space but keeps some slack).
-        cursor.execute(f"VACUUM FULL {', '.join(TRIGGER_KEPT_TABLES)}")
+        # The visibility map for index-only scans; generate_members has ANALYZEd what it loaded.
         cursor.execute("VACUUM ANALYZE")
     connection.close()
 
@@ -122,6 +110,9 @@ def server_env(args, cache):
         "LOG_LEVEL": "ERROR",  # 404s of pages not built yet would flood the output
         "DIRECTORY_CACHE": "on" if cache else "off",
         "CACHE_URL": args.cache_url if cache else "",
+        # Each worker keeps its one connection for the server's whole life, so the PostgreSQL
+        # backends whose CPU is measured (Backends) are the same from the first slice to the last.
+        "DB_CONN_MAX_AGE": "86400",
     }
     return env
 
@@ -150,6 +141,7 @@ def page_urls(competence, profile):
         "directory, competence": f"/ro/members/?competence={competence}",
         "directory, category + competence": f"/ro/members/?category=enterprise&competence={competence}",
         "search (no diacritics)": f"/ro/members/?q={SEARCH_WORD}",
+        "search, broad (tehnica)": f"/ro/members/?q={BROAD_SEARCH_WORD}",
         "search + filter, page 3": f"/ro/members/?q={SEARCH_WORD}&category=enterprise&page=3",
         "profile": f"/ro/members/{profile}/",
     }
@@ -233,16 +225,76 @@ def probe(url):
         return "cut off", None
 
 
+def stat_fields(pid):
+    """/proc/<pid>/stat from its field 3 (state) on, so fields[11] is field 14; None once it has gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
 def cpu_seconds(pid):
     """User + system CPU time of a process and its children (gunicorn's master and workers)."""
     total = 0
     for process in [pid, *children(pid)]:
-        try:
-            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
+        if fields := stat_fields(process):
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
     return total / CLOCK_TICKS
+
+
+class Backends:
+    """The CPU time of the PostgreSQL backends serving the bench database (the workers' connections).
+
+    The backends are the rows of pg_stat_activity for the database, read on a connection of our
+    own (left out: its pid is pg_backend_pid()); their CPU comes from /proc/<pid>/stat like the
+    server's (PostgreSQL runs on this machine). A snapshot also reads the CPU of every process the
+    postmaster has reaped so far (its cutime + cstime): what ended during a slice, such as a
+    parallel worker, cannot be counted as a backend but shows up there.
+    """
+
+    def __init__(self, args):
+        self.database = args.database
+        self.connection = psycopg2.connect(args.database_url)
+        self.connection.autocommit = True  # each query its own transaction: pg_stat_activity afresh
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (own_pid,) = cursor.fetchone()
+        self.postmaster = int(stat_fields(own_pid)[1])  # field 4, the parent process
+
+    def close(self):
+        self.connection.close()
+
+    def cpu(self):
+        """{(pid, start time): user + system CPU seconds} of each backend of the bench database."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (self.database,),
+            )
+            pids = [pid for (pid,) in cursor.fetchall()]
+        found = {}
+        for pid in pids:
+            if fields := stat_fields(pid):  # None: it ended since the query
+                # The start time (field 22) tells a new backend that got an old one's pid apart.
+                found[pid, fields[19]] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        return found
+
+    def snapshot(self):
+        fields = stat_fields(self.postmaster)
+        reaped = (int(fields[13]) + int(fields[14])) / CLOCK_TICKS  # cutime, cstime (fields 16, 17)
+        return self.cpu(), reaped
+
+    @staticmethod
+    def used(before, after):
+        """(CPU seconds of the backends between two snapshots, CPU seconds of PostgreSQL processes that
+        ended between them: not in the first figure; any database's, parallel workers included).
+
+        A backend first seen in `after` counts from 0. One seen in `before` only has ended: its
+        CPU up to its end is in the postmaster's reaped time, less what it had used before."""
+        (backends_before, reaped_before), (backends_after, reaped_after) = before, after
+        used = sum(seconds - backends_before.get(key, 0) for key, seconds in backends_after.items())
+        ended_earlier = sum(seconds for key, seconds in backends_before.items() if key not in backends_after)
+        return used, max(0.0, reaped_after - reaped_before - ended_earlier)
 
 
 def worker_memory_mb(pid):
@@ -291,7 +343,7 @@ def latency(output, percentile):
 STREAMING_CHECK = {"/ro/members/export.csv": {"connections": 1, "seconds": 30, "timeout": 60}}
 
 
-def measure_all(base, urls, pid, args):
+def measure_all(base, urls, pid, args, backends=None):
     """Every URL's figures, measured in rounds so that each one sees the same machine.
 
     On a shared 2-core machine one CPU's speed drifts by 10–20 % within minutes. Measured one
@@ -299,6 +351,7 @@ def measure_all(base, urls, pid, args):
     of the anchor in one run and 0.51 in the next). So each URL's seconds are cut into
     `args.rounds` slices, taken in turn (floor, anchor, home, …, floor, anchor, …): every URL,
     the anchor included, is sampled across the whole span, and a slow minute costs them alike.
+    With `backends` (the Django server's), each slice measures PostgreSQL's CPU too.
     """
     ordinary = {name: path for name, path in urls.items() if path not in STREAMING_CHECK}
     slices = {name: [] for name in ordinary}
@@ -307,11 +360,13 @@ def measure_all(base, urls, pid, args):
     for _ in range(args.rounds):
         for name, path in ordinary.items():
             if warmed[name]["status"] == 200:
-                slices[name].append(measure_slice(base, path, pid, args.connections, slice_seconds, 10))
+                slices[name].append(
+                    measure_slice(base, path, pid, args.connections, slice_seconds, 10, backends)
+                )
     measured = {name: combine(warmed[name], slices[name]) for name in ordinary}
     for name, path in urls.items():
         if path in STREAMING_CHECK:
-            measured[name] = measure(base, path, pid, args)
+            measured[name] = measure(base, path, pid, args, backends)
     return {name: measured[name] for name in urls}  # in the order given
 
 
@@ -329,26 +384,35 @@ def warm_up(base, path, pid, args, connections=None, timeout=10):
     }
 
 
-def measure_slice(base, path, pid, connections, seconds, timeout):
+def measure_slice(base, path, pid, connections, seconds, timeout, backends=None):
     memory_before = worker_memory_mb(pid)
     before = cpu_seconds(pid)
+    database_before = backends.snapshot() if backends else None
     result = wrk(base + path, seconds, connections, timeout)
     result["cpu"] = cpu_seconds(pid) - before
+    if backends:
+        result["db_cpu"], result["db_ended"] = Backends.used(database_before, backends.snapshot())
     # When wrk stops, the workers still serve the requests it had sent (up to one per
-    # connection); left running, that work would count in the next URL's slice.
-    settle(pid)
+    # connection), and PostgreSQL their queries; left running, that work would count in the
+    # next URL's slice.
+    settle(pid, backends)
     result["seconds"] = seconds
     result["memory_growth"] = worker_memory_mb(pid) - memory_before
     return result
 
 
-def settle(pid, timeout=10):
-    """Wait until the server has used no CPU for a quarter of a second (its orphaned requests done)."""
+def settle(pid, backends=None, timeout=10):
+    """Wait until the server, and its PostgreSQL backends, have used no CPU for a quarter of a
+    second (its orphaned requests done)."""
+
+    def cpu():
+        return cpu_seconds(pid), backends.cpu() if backends else None
+
     deadline = time.monotonic() + timeout
-    used = cpu_seconds(pid)
+    used = cpu()
     while time.monotonic() < deadline:
         time.sleep(0.25)
-        used, before = cpu_seconds(pid), used
+        used, before = cpu(), used
         if used == before:
             return
 
@@ -360,6 +424,12 @@ def combine(warmed, slices):
         return warmed
     requests = sum(part["requests"] for part in slices)
     p50s = sorted(part["p50"] for part in slices)
+    database = {}
+    if slices and "db_cpu" in slices[0]:  # the Django server's; not Datasette's (SQLite, in process)
+        database = {
+            "db_cpu_ms": 1000 * sum(part["db_cpu"] for part in slices) / max(requests, 1),
+            "db_ended_ms": 1000 * sum(part["db_ended"] for part in slices) / max(requests, 1),
+        }
     return {
         **warmed,
         "requests": requests,
@@ -371,10 +441,11 @@ def combine(warmed, slices):
         # Per round, for the spread of a URL's CPU against the anchor's in the same round.
         "cpu_ms_by_round": [1000 * part["cpu"] / max(part["requests"], 1) for part in slices],
         "memory_growth": warmed["memory_growth"] + sum(part["memory_growth"] for part in slices),
+        **database,
     }
 
 
-def measure(base, path, pid, args):
+def measure(base, path, pid, args, backends=None):
     """One URL in one piece (the streaming check): a warm-up, then `args.seconds` of load."""
     load = {"connections": args.connections, "seconds": args.seconds, "timeout": 10}
     load |= STREAMING_CHECK.get(path, {})
@@ -382,7 +453,7 @@ def measure(base, path, pid, args):
     warmed = warm_up(base, path, pid, args, load["connections"], load["timeout"])
     if warmed["status"] != 200:
         return warmed
-    return combine(warmed, [measure_slice(base, path, pid, **load)])
+    return combine(warmed, [measure_slice(base, path, pid, **load, backends=backends)])
 
 
 def run_django(args, urls, cache):
@@ -393,9 +464,11 @@ def run_django(args, urls, cache):
                # with it, and the CPU ms/req column would read low or even negative.
                "--max-requests", "0"]  # fmt: skip
     server = start(command, server_env(args, cache), base + "/bench/ok")
+    backends = Backends(args)
     try:
-        return measure_all(base, urls, server.pid, args)
+        return measure_all(base, urls, server.pid, args, backends)
     finally:
+        backends.close()
         stop(server)
 
 
@@ -438,24 +511,54 @@ def rps(result):
 
 
 ANCHOR = "straightforward page (anchor)"
+FLOOR = "floor (/bench/ok)"
+COLUMNS = ("page", "mode", "HTTP", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "DB CPU ms/req",
+           "(server + DB) ÷ floor", "CPU ÷ anchor (rounds)", "SQL/req", "× floor", "worker MB")  # fmt: skip
 
 
-def row(name, mode, result, floor_rps, anchor):
+def cells(*values):
+    """A table row: the values, then empty cells up to the table's width."""
+    values = [*values, *[""] * (len(COLUMNS) - len(values))]
+    return "| " + " | ".join(map(str, values)) + " |"
+
+
+def row(name, mode, result, floor, anchor):
     if result["status"] != 200:
         label = {404: "not found", 0: "unreachable", "cut off": "(response incomplete)"}.get(
             result["status"], "error"
         )
-        return f"| {name} | {mode} | {result['status']} {label} | | | | | | | | |"
+        return cells(name, mode, f"{result['status']} {label}")
     if not result["requests"]:  # every request outlasted the run: no figure means anything
-        return f"| {name} | {mode} | 200, none finished in the run | | | | | | | | |"
-    ratio = result["rps"] / floor_rps if floor_rps else 0
-    anchor = against_anchor(result, anchor)
+        return cells(name, mode, "200, none finished in the run")
+    ratio = result["rps"] / floor["rps"] if floor.get("rps") else 0
     errors = f" ({result['errors']} non-2xx)" if result["errors"] else ""
-    return (
-        f"| {name} | {mode} | 200{errors} | {result['rps']:.1f} | {result['p50']:.1f} | {result['p99']:.1f} "
-        f"| {result['cpu_ms']:.2f} | {anchor} | {result['queries']} | {ratio:.2f} "
-        f"| {result['memory_growth']:+.1f} |"
-    )
+    database, with_database = "–", "–"
+    if "db_cpu_ms" in result:
+        database = f"{result['db_cpu_ms']:.2f}"
+        if floor.get("cpu_ms"):  # the floor's server CPU: /bench/ok makes no queries
+            with_database = f"{(result['cpu_ms'] + result['db_cpu_ms']) / floor['cpu_ms']:.2f}"
+    return cells(
+        name, mode, f"200{errors}", f"{result['rps']:.1f}", f"{result['p50']:.1f}", f"{result['p99']:.1f}",
+        f"{result['cpu_ms']:.2f}", database, with_database, against_anchor(result, anchor),
+        result["queries"], f"{ratio:.2f}", f"{result['memory_growth']:+.1f}",
+    )  # fmt: skip
+
+
+def ended_note(measured):
+    """The CPU of PostgreSQL processes that ended during the slices, which DB CPU ms/req leaves out."""
+    ended = [
+        f"{name} {mode} {result['db_ended_ms']:.2f}"
+        for mode in ("cold", "hot")
+        for name, result in measured[mode].items()
+        if result.get("db_ended_ms", 0) >= 0.005
+    ]
+    if not ended:
+        return []
+    return [
+        "",
+        "Not in DB CPU ms/req: PostgreSQL processes that ended during the slices (parallel workers, "
+        "or connections of any database that closed), CPU ms/req: " + "; ".join(ended) + ".",
+    ]
 
 
 def against_anchor(result, anchor):
@@ -477,18 +580,17 @@ def report(args, size, measured, datasette, facts):
         "Machine: " + "; ".join(f"{key} {value}" for key, value in facts.items()),
         f"Load: wrk, {args.connections} connections, {args.seconds:g} s per URL and mode in "
         f"{args.rounds} round{'s' if args.rounds > 1 else ''} (URLs taken in turn); gunicorn "
-        f"{args.workers} sync workers on CPU {SERVER_CPU}, wrk on CPU {CLIENT_CPU}.",
+        f"{args.workers} sync workers on CPU {SERVER_CPU}, wrk on CPU {CLIENT_CPU}. DB CPU: the "
+        f"PostgreSQL backends of database {args.database} (not pinned).",
         "",
-        "| page | mode | HTTP | req/s | p50 ms | p99 ms | CPU ms/req | CPU ÷ anchor (rounds) | SQL/req "
-        "| × floor "
-        "| worker MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        cells(*COLUMNS),
+        "|" + "---|" * len(COLUMNS),
     ]
     for mode in ("cold", "hot"):
-        floor = measured[mode]["floor (/bench/ok)"]
-        floor_rps = floor.get("rps", 0)
+        floor = measured[mode][FLOOR]
         anchor = measured[mode].get(ANCHOR, {})
-        lines += [row(name, mode, result, floor_rps, anchor) for name, result in measured[mode].items()]
+        lines += [row(name, mode, result, floor, anchor) for name, result in measured[mode].items()]
+    lines += ended_note(measured)
     if datasette:
         lines += [
             "",

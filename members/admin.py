@@ -27,6 +27,7 @@ from sorl.thumbnail import get_thumbnail
 from . import importing, logos
 from .columns import COLUMNS
 from .composition import composition
+from .dimensions import MANY
 from .models import Competence, CompetenceGroup, ContactPerson, ImportBatch, Locality, Member
 from .resources import MemberExportResource
 
@@ -166,7 +167,7 @@ class MemberAdminForm(forms.ModelForm):
         # where Django's ImageField would decode first and say only "Upload a valid image".
         field_classes = {"logo": forms.FileField}
         # 30+ competences: plain checkboxes work without JavaScript and with a keyboard.
-        widgets = {"competences": forms.CheckboxSelectMultiple}
+        widgets = {dimension.field: forms.CheckboxSelectMultiple for dimension in MANY}
 
 
 COMPLETENESS_PARTS = [
@@ -245,7 +246,8 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history fills the revert form from the old version's fields but the *current*
-        # competences; remember the version so get_form can offer its competences too.
+        # competences (and other many-to-many fields); remember the version so get_form can
+        # offer its own.
         request.member_version = Member.history.filter(id=object_id, history_id=version_id).first()
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -254,11 +256,13 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
         version = getattr(request, "member_version", None)
         if version is None:
             return form
-        competence_ids = [row.competence_id for row in version.competences.all()]
+        held = {
+            d.field: [getattr(row, d.link_column) for row in getattr(version, d.field).all()] for d in MANY
+        }
 
         class RevertForm(form):
             def __init__(self, *args, **form_kwargs):
-                form_kwargs["initial"] = {**form_kwargs.get("initial", {}), "competences": competence_ids}
+                form_kwargs["initial"] = {**form_kwargs.get("initial", {}), **held}
                 super().__init__(*args, **form_kwargs)
 
         return RevertForm

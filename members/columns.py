@@ -4,9 +4,10 @@ A file exported from the directory can be imported back unchanged, so the names 
 value is written out live here once.
 """
 
-from .models import Member
+from .dimensions import MANY
 
-# The documented import/export format, in this order (README, "Spreadsheet format").
+# The documented import/export format, in this order (README, "Spreadsheet format"); each
+# many-valued dimension (competences…) is a column of slugs after the size.
 COLUMNS = [
     "name",
     "category",
@@ -20,7 +21,7 @@ COLUMNS = [
     "county",
     "founded",
     "size",
-    "competences",
+    *(dimension.export_column for dimension in MANY),
     "short_description_ro",
     "short_description_en",
     "description_ro",
@@ -79,12 +80,13 @@ SOURCES = {
 _FLAGS = {"offers_subcontracting", "seeks_partners", "published"}
 
 
-def format_row(values, competence_slugs, columns=COLUMNS):
-    """The one way a member is written out: `values` maps SOURCES lookups to raw field values."""
+def format_row(values, slugs, columns=COLUMNS):
+    """The one way a member is written out: `values` maps SOURCES lookups to raw field values,
+    `slugs` each many-valued column to the member's slugs in it."""
     row = {}
     for column in columns:
-        if column == "competences":
-            row[column] = "; ".join(competence_slugs)
+        if column in slugs:
+            row[column] = "; ".join(slugs[column])
             continue
         value = values[SOURCES[column]]
         if column in _FLAGS:
@@ -98,20 +100,21 @@ def format_row(values, competence_slugs, columns=COLUMNS):
 
 
 def member_row(member):
-    """One member as a dict of COLUMNS → text. Uses `member.locality` and `member.competences`:
-    pass members from `for_directory()` (locality joined, competences prefetched)."""
+    """One member as a dict of COLUMNS → text. Uses `member.locality` and its reference rows:
+    pass members from `for_directory()` (locality joined, reference rows prefetched)."""
     locality = member.locality
     values = {source: getattr(member, source, None) for source in SOURCES.values() if "__" not in source}
     values["locality__name"] = locality.name if locality else ""
     values["locality__county"] = locality.county if locality else ""
-    return format_row(values, [competence.slug for competence in member.competences.all()])
+    slugs = {d.export_column: [row.slug for row in getattr(member, d.field).all()] for d in MANY}
+    return format_row(values, slugs)
 
 
 def export_rows(queryset, chunk_size=2000, columns=COLUMNS):
     """`member_row()` (only `columns`) for every member of `queryset`, in its order, without
     building model instances: one query per chunk for the members (server-side cursor on
-    PostgreSQL) and one for their competences. This is what lets a 100,000-row export stream
-    quickly in little memory. A column left out is not even read from the database."""
+    PostgreSQL) and one per many-valued column for their slugs. This is what lets a 100,000-row
+    export stream quickly in little memory. A column left out is not even read."""
     sources = [SOURCES[column] for column in columns if column in SOURCES]
     rows = queryset.prefetch_related(None).values("pk", *sources)
     chunk = []
@@ -125,13 +128,18 @@ def export_rows(queryset, chunk_size=2000, columns=COLUMNS):
 
 
 def _format_chunk(chunk, columns):
-    slugs = {values["pk"]: [] for values in chunk}
-    links = (
-        Member.competences.through.objects.filter(member_id__in=slugs)
-        .order_by("competence__name_en")  # the order member.competences.all() gives
-        .values_list("member_id", "competence__slug")
-    )
-    for member_id, slug in links:
-        slugs[member_id].append(slug)
+    slugs = {
+        values["pk"]: {d.export_column: [] for d in MANY if d.export_column in columns} for values in chunk
+    }
+    for d in MANY:
+        if d.export_column in columns:
+            links = d.through.objects.filter(member_id__in=slugs).values_list(
+                "member_id", f"{d.link_field}__slug"
+            )
+            # In the order member.competences.all() gives (the reference model's own ordering).
+            for member_id, slug in links.order_by(
+                *(f"{d.link_field}__{key}" for key in d.model._meta.ordering)
+            ):
+                slugs[member_id][d.export_column].append(slug)
     for values in chunk:
         yield format_row(values, slugs[values["pk"]], columns)

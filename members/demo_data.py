@@ -18,13 +18,13 @@ import random
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
 from .models import (
     Competence,
-    CompetenceGroup,
     ContactPerson,
     Locality,
     Member,
@@ -698,7 +698,7 @@ def _write(stdout, message):
 @transaction.atomic
 def load_demo_data(stdout=None):
     """Ensure the reference data, then create or update the 144 demo members. Returns a summary."""
-    reference = ensure_reference_data(CompetenceGroup, Competence, Locality)
+    reference = ensure_reference_data(apps)
     competences = {c.slug: c for c in Competence.objects.all()}
     localities = {loc.slug: loc for loc in Locality.objects.all()}
     plan = build_plan({slug: (c.name_ro, c.name_en) for slug, c in competences.items()})

@@ -19,22 +19,34 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from . import counting
 from .columns import COLUMNS, FORMULA_PREFIXES, SOURCES, yes_no
-from .models import Competence, ImportBatch, Locality, Member, normalize_fiscal_code, validate_fiscal_code
+from .dimensions import MANY
+from .models import (
+    ImportBatch,
+    Locality,
+    Member,
+    normalize_fiscal_code,
+    reference_fields,
+    validate_fiscal_code,
+)
 from .text import fold, name_key
 
 # A spreadsheet of a few hundred members is well under this; bigger is a mistake or an attack.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+ANALYZE_AFTER = 500  # changed members, beyond which the tables' statistics are refreshed
 
 # Column → Member field, for the columns that map to one model field as they are: the export's
 # sources, with the locality read through its name (and county only used to find it).
 SIMPLE_FIELDS = {column: source.split("__")[0] for column, source in SOURCES.items() if column != "county"}
+# The many-valued columns (competences…): slugs or names, separated by ";".
+REFERENCE_COLUMNS = {dimension.export_column: dimension for dimension in MANY}
 BOOLEAN_WORDS = {
     "yes": True, "da": True, "1": True, "true": True,
     "no": False, "nu": False, "0": False, "false": False, "": False,
@@ -93,7 +105,7 @@ class RowResult:
     status: str = "unchanged"  # new / updated / unchanged / error
     member: Member | None = None
     values: dict = field(default_factory=dict)  # Member field → parsed value
-    competences: list | None = None  # None: the file has no competences column
+    related: dict = field(default_factory=dict)  # many-valued column → reference rows (if in the file)
     changes: list = field(default_factory=list)
     errors: list = field(default_factory=list)
 
@@ -223,13 +235,13 @@ class Lookups:
     """Reference data and existing members, loaded once per preview (a handful of queries)."""
 
     def __init__(self):
-        self.members = list(Member.objects.select_related("locality").prefetch_related("competences"))
+        self.members = list(Member.objects.select_related("locality").prefetch_related(*reference_fields()))
         self.by_fiscal_code = {m.fiscal_code: m for m in self.members if m.fiscal_code}
         self.by_name_key = {m.name_key: m for m in self.members}
-        self.competences = {}
-        for competence in Competence.objects.all():
-            for key in (competence.slug, fold(competence.name_ro), fold(competence.name_en)):
-                self.competences[fold(key)] = competence
+        self.references = {
+            column: {fold(key): row for row in dimension.model.objects.all() for key in row.lookup_keys()}
+            for column, dimension in REFERENCE_COLUMNS.items()
+        }
         self.localities = {}
         for locality in Locality.objects.all():
             for key in _locality_keys(locality.name):
@@ -272,8 +284,8 @@ def parse_value(column, text, lookups, county=""):
         return _pick(lookups.sizes, text, gettext_lazy("unknown size “%(value)s”"), blank="")
     if column == "locality":
         return _parse_locality(text, lookups, county)
-    if column == "competences":
-        return _parse_competences(text, lookups)
+    if column in REFERENCE_COLUMNS:
+        return _parse_references(column, text, lookups)
     if column in ("offers_subcontracting", "seeks_partners", "published"):
         if fold(text) not in BOOLEAN_WORDS:
             raise ValidationError(
@@ -319,22 +331,26 @@ def _parse_locality(text, lookups, county):
     return candidates[0]
 
 
-def _parse_competences(text, lookups):
-    competences, unknown = [], []
+def _parse_references(column, text, lookups):
+    rows, unknown = [], []
     for part in text.split(";"):
         part = part.strip()
         if not part:
             continue
-        competence = lookups.competences.get(fold(part))
-        if competence is None:
+        row = lookups.references[column].get(fold(part))
+        if row is None:
             unknown.append(part)
-        elif competence not in competences:
-            competences.append(competence)
+        elif row not in rows:
+            rows.append(row)
     if unknown:
         raise ValidationError(
-            _("unknown competence(s): %(values)s") % {"values": ", ".join(f"“{u}”" for u in unknown)}
+            _("unknown %(what)s: %(values)s")
+            % {
+                "what": str(REFERENCE_COLUMNS[column].label).lower(),
+                "values": ", ".join(f"“{u}”" for u in unknown),
+            }
         )
-    return competences
+    return rows
 
 
 def _parse_date(text):
@@ -364,8 +380,8 @@ def display(value):
 
 
 def current_value(member, column):
-    if column == "competences":
-        return set(member.competences.all())
+    if column in REFERENCE_COLUMNS:
+        return set(getattr(member, REFERENCE_COLUMNS[column].field).all())
     return getattr(member, SIMPLE_FIELDS[column])
 
 
@@ -392,8 +408,8 @@ def _preview_row(number, record, columns, lookups, claimed):
         except ValidationError as error:
             row.errors.append(CellError(number, column, " ".join(error.messages)))
             continue
-        if column == "competences":
-            row.competences = value
+        if column in REFERENCE_COLUMNS:
+            row.related[column] = value
         elif column == "fiscal_code" and not value:
             pass  # a blank fiscal code never erases a known one: it identifies the member
         else:
@@ -448,10 +464,10 @@ def _compare(row, columns):
         row.changes = [Change(c, "", display(_new_value(row, c))) for c in columns if _new_value(row, c)]
         return
     for column in columns:
-        if column == "competences":
-            if row.competences is None:
+        if column in REFERENCE_COLUMNS:
+            if column not in row.related:
                 continue
-            old, new = current_value(row.member, column), set(row.competences)
+            old, new = current_value(row.member, column), set(row.related[column])
         else:
             if SIMPLE_FIELDS[column] not in row.values:
                 continue
@@ -462,8 +478,8 @@ def _compare(row, columns):
 
 
 def _new_value(row, column):
-    if column == "competences":
-        return row.competences
+    if column in REFERENCE_COLUMNS:
+        return row.related.get(column)
     return row.values.get(SIMPLE_FIELDS[column])
 
 
@@ -497,10 +513,21 @@ def import_file(content, file_name, user, expected_fingerprint=None):
             updated_count=preview.count("updated"),
             unchanged_count=preview.count("unchanged"),
         )
-        for row in preview.rows:
-            if row.status in ("new", "updated"):
-                _write_row(row, user, batch.change_reason)
+        changed = [row for row in preview.rows if row.status in ("new", "updated")]
+        for row in changed:
+            _write_row(row, user, batch.change_reason)
+    if len(changed) > ANALYZE_AFTER:
+        analyze()
     return preview, batch
+
+
+def analyze():
+    """Fresh planner statistics for the tables an import fills (PostgreSQL; no autovacuum here)."""
+    if connection.vendor == "postgresql":
+        tables = [Member._meta.db_table, counting.FACTS, counting.CELLS]
+        tables += [dimension.through._meta.db_table for dimension in MANY]
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
 
 
 def _write_row(row, user, reason):
@@ -511,8 +538,10 @@ def _write_row(row, user, reason):
     member._history_user = user
     member._change_reason = reason
     member.save()
-    if any(change.column == "competences" for change in row.changes):
-        member.competences.set(row.competences)
+    changed = {change.column for change in row.changes}
+    for column, rows in row.related.items():
+        if column in changed:
+            getattr(member, REFERENCE_COLUMNS[column].field).set(rows)
 
 
 class RevertRefused(Exception):
@@ -611,4 +640,6 @@ def _restore(version, user, reason):
     member = version.instance
     member._history_user, member._change_reason = user, reason
     member.save()
-    member.competences.set([row.competence_id for row in version.competences.all()])
+    for dimension in MANY:  # the history keeps each many-to-many field's rows with the version
+        rows = getattr(version, dimension.field).all()
+        getattr(member, dimension.field).set([getattr(row, dimension.link_column) for row in rows])

@@ -10,13 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
@@ -24,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .text import fold, name_key, search_words
+from .text import fold, name_key, search_words, words
 
 # --- Validation rules -------------------------------------------------------------------------
 
@@ -156,6 +153,14 @@ class Competence(Bilingual, models.Model):
     group = models.ForeignKey(
         CompetenceGroup, on_delete=models.PROTECT, related_name="competences", verbose_name=_("group")
     )
+    keywords_ro = models.TextField(
+        _("keywords (Romanian)"),
+        blank=True,
+        help_text=_("Comma-separated words a visitor may search for, e.g. frezare, strunjire."),
+    )
+    keywords_en = models.TextField(
+        _("keywords (English)"), blank=True, help_text=_("Comma-separated, e.g. milling, turning.")
+    )
 
     objects = CompetenceQuerySet.as_manager()
 
@@ -170,6 +175,14 @@ class Competence(Bilingual, models.Model):
     @property
     def name(self):
         return self.localized("name")
+
+    def lookup_keys(self):
+        """What a spreadsheet may call it."""
+        return [self.slug, self.name_ro, self.name_en]
+
+    def search_terms(self):
+        """What a search finds the members holding this competence by."""
+        return " ".join([self.name_ro, self.name_en, self.keywords_ro, self.keywords_en])
 
 
 class Locality(models.Model):
@@ -204,89 +217,45 @@ class Locality(models.Model):
             self.slug = unique_slug(Locality, self.name, 120)
         super().save(*args, **kwargs)
 
+    def search_terms(self):
+        """What a search finds the members in this locality by."""
+        return f"{self.name} {self.county}"
+
 
 # --- Members ----------------------------------------------------------------------------------
 
 
-def search_tsquery(query):
-    """PostgreSQL: `query` as a tsquery text, each word a prefix ('automatizari:* & ilfov:*').
+def reference_fields():
+    """The many-to-many fields of Member (competences…): the reference rows a member holds."""
+    return [field.name for field in Member._meta.many_to_many]
 
-    Letters and digits only, so nothing the visitor types is tsquery syntax. "" when `query`
-    has no letter or digit (such a search matches every member).
+
+def search_token(row):
+    """The word a member's search text holds for a reference row it has: "#competence12".
+
+    Typed words have no "#" (members.text.words), so only `expand_search` ever reaches it.
     """
-    return " & ".join(f"{part}:*" for word in search_words(query) for part in re.findall(r"[^\W_]+", word))
+    return f"#{row._meta.model_name}{row.pk}"
 
 
-def search_condition(query):
-    """`MemberQuerySet.search()` as a condition: every folded word of `query` in `search_text`.
+def expand_search(query, rows=None):
+    """[(word, [tokens])]: each word of `query`, with the tokens of the reference rows (localities,
+    competences…) one of whose names or keywords has a word starting with it.
 
-    On PostgreSQL each word must begin a word of the text (full-text prefix match, served by the
-    index of migration 0006, as fast with 50,000 matches as with 5); elsewhere it may appear
-    anywhere in the text (a substring match: development databases are small).
+    A member matches a word when one of its own words starts with it or it holds one of those
+    rows; it matches the query when it matches every word. `rows`: every reference row, as
+    members.dimensions.load_rows() gives them; read here when not given.
     """
-    if connection.vendor == "postgresql":
-        tsquery = search_tsquery(query)
-        return Q(WordPrefixesMatch(models.F("search_text"), models.Value(tsquery))) if tsquery else Q()
-    condition = Q()
-    for word in search_words(query):
-        condition &= Q(search_text__contains=word)
-    return condition
-
-
-# The search copy's rows (migration 0007) whose stored document holds every word prefix of a
-# tsquery (its one parameter): the same match as `search_condition`, on the stored tsvector.
-DOCUMENT_MATCH_SQL = "document @@ to_tsquery('simple'::regconfig, %s)"
-
-
-def published_search_condition(query):
-    """`search_condition` for rows that are all published members (the directory, its exports).
-
-    On PostgreSQL the words are matched on the stored documents of the published members' narrow
-    copies (`SearchFacts`, which the search's facets read too), as `pk IN (SELECT member_id …)`:
-    matching `search_text` made PostgreSQL compute `to_tsvector()` of every row it could not
-    answer from the index (all 144 when it chose to scan them, ~15 ms). The subquery is written
-    out (RawSQL): compiling it as a queryset cost 3 % of a search page's instructions.
-    Elsewhere: as `search_condition`. Not for the admin, which searches unpublished members too.
-    """
-    if connection.vendor != "postgresql":
-        return search_condition(query)
-    tsquery = search_tsquery(query)
-    if not tsquery:
-        return Q()
-    subquery = f"SELECT member_id FROM {SearchFacts._meta.db_table} WHERE {DOCUMENT_MATCH_SQL}"  # noqa: S608
-    return Q(pk__in=RawSQL(subquery, [tsquery]))  # noqa: S611 (fixed text; the words are a parameter)
-
-
-def with_any_competence(competence_ids):
-    """Members holding at least one of `competence_ids`: `pk IN (SELECT member_id …)`.
-
-    A subquery rather than a JOIN, so a member with two of them is listed once. Written out
-    (RawSQL) like the search's: as a queryset, its compiling was 3 % of a competence page's
-    instructions. On any model whose pk is the member's id (Member, SearchFacts).
-    """
-    competence_ids = [int(pk) for pk in competence_ids]
-    if not competence_ids:
-        return Q(pk__in=[])
-    table = Member.competences.through._meta.db_table
-    placeholders = ", ".join(["%s"] * len(competence_ids))
-    subquery = f"SELECT member_id FROM {table} WHERE competence_id IN ({placeholders})"  # noqa: S608
-    return Q(pk__in=RawSQL(subquery, competence_ids))  # noqa: S611 (fixed text; the ids are parameters)
-
-
-class WordPrefixesMatch(models.Func):
-    """PostgreSQL: does `text` hold a word beginning with each prefix of `tsquery` ('a:* & b:*')?
-
-    Written out rather than with django.contrib.postgres.search, whose SearchVector wraps the
-    column in COALESCE and so would not use the expression index of migration 0006.
-    """
-
-    output_field = models.BooleanField()
-
-    def as_sql(self, compiler, connection):
-        text, text_params = compiler.compile(self.source_expressions[0])
-        tsquery, tsquery_params = compiler.compile(self.source_expressions[1])
-        sql = f"to_tsvector('simple'::regconfig, {text}) @@ to_tsquery('simple'::regconfig, {tsquery})"
-        return sql, (*text_params, *tsquery_params)
+    if rows is None:
+        rows = [
+            *Locality.objects.all(),
+            *(row for f in Member._meta.many_to_many for row in f.related_model.objects.all()),
+        ]
+    terms = [(search_token(row), words(row.search_terms())) for row in rows]
+    return [
+        (word, [token for token, row_words in terms if any(w.startswith(word) for w in row_words)])
+        for word in search_words(query)
+    ]
 
 
 class MemberQuerySet(models.QuerySet):
@@ -295,50 +264,24 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def for_directory(self):
-        """Published rows for list pages: one JOIN for locality, one query for competences."""
-        return (
-            self.published()
-            .select_related("locality")
-            .prefetch_related(models.Prefetch("competences", queryset=Competence.objects.order_by("name_en")))
-        )
-
-    def card_rows(self):
-        """Published members as plain rows (dicts) of what a directory card shows.
-
-        Dicts, not models: building 24 model instances (and their localities) cost more CPU
-        than the query. The locality's name comes by JOIN. The competences are read for the
-        rows of the page afterwards (members.presentation.member_cards): as a subquery in this
-        query, PostgreSQL would also run it for every row an OFFSET skips (5 times slower on
-        page 2,000). The long texts (descriptions, search text) are never fetched for a list.
-        """
-        return self.published().values(
-            "pk",
-            "slug",
-            "name",
-            "category",
-            "logo",  # the file's name
-            "short_description_ro",
-            "short_description_en",
-            "offers_subcontracting",
-            "seeks_partners",
-            locality_name=models.F("locality__name"),
-        )
-
-    def card_pages(self):
-        """These members (filtered and ordered) as `card_rows()`, sliced for a Paginator: see CardPages."""
-        return CardPages(self)
+        """Published rows for list pages: one JOIN for locality, one query per many-valued field."""
+        return self.published().select_related("locality").prefetch_related(*reference_fields())
 
     def search(self, query):
-        """Members whose folded search text has every word of `query` (see `search_condition`).
-
-        Accent-, case- and ş/ș-insensitive on every database: both sides are folded with
-        `members.text.fold`.
-        """
-        return self.filter(search_condition(query))
+        """Members matching every word of `query` (see `expand_search`), on any database and
+        unpublished ones too (the admin). The directory asks the same of the documents
+        PostgreSQL indexes (members.counting.search_condition)."""
+        condition = Q()
+        for word, tokens in expand_search(query):
+            matches = Q(search_text__contains=f" {word}")
+            for token in tokens:
+                matches |= Q(search_text__contains=f" {token} ")
+            condition &= matches
+        return self.filter(condition)
 
     def rebuild_search_text(self, batch_size=2000):
         """Recompute `search_text` for these members in batches (bulk, no history, no signals)."""
-        members = self.select_related("locality").prefetch_related("competences").order_by("pk")
+        members = self.select_related("locality").prefetch_related(*reference_fields()).order_by("pk")
         changed = []
         for member in members.iterator(chunk_size=batch_size):
             text = member.build_search_text()
@@ -350,61 +293,6 @@ class MemberQuerySet(models.QuerySet):
                 changed = []
         if changed:
             Member.objects.bulk_update(changed, ["search_text"])
-
-
-class CardPages:
-    """A page of `card_rows()` from an ordered member queryset, its ids chosen first.
-
-    A plain slice is `OFFSET 47976 LIMIT 24` on the card query: PostgreSQL reads (and drops) the
-    wide member row, and its locality, of every member before the page. Here the slice picks only
-    the page's ids, by the same filters and order, from the narrow indexes of migration 0010
-    (an index-only scan), and reads the card rows of those 24 members alone, in the same order:
-    `WHERE id IN (SELECT id … ORDER BY … OFFSET … LIMIT 24) ORDER BY …`, still one query. Every
-    order ends with the unique `name_key`, so both queries order the rows the same way. The first
-    page skips nothing and is read directly (the plain slice is a little quicker there).
-    """
-
-    ordered = True  # as the queryset (Paginator warns about unordered lists)
-
-    def __init__(self, members):
-        self.members = members
-
-    def count(self):
-        return self.members.count()
-
-    def __iter__(self):
-        """Every card row, in order: the whole listing, unpaged."""
-        return iter(self.members.card_rows())
-
-    def __getitem__(self, page):
-        if not page.start:  # the first page skips nothing: read its rows straight away
-            return self.members.card_rows()[page]
-        ordering = self.members.query.order_by or Member._meta.ordering
-        ids = self.members.values("pk")[page]
-        return Member.objects.card_rows().filter(pk__in=ids).order_by(*ordering)
-
-
-def competence_ids_by_member(member_ids):
-    """{member id: [competence id, …]} for `member_ids`: one query on the link table.
-
-    Written as SQL: for the 24 members of a directory page the ORM's building of this one-table
-    query cost several times its running: 5 % of the page's instructions (callgrind, 25.1 → 23.8
-    million a request).
-    """
-    member_ids = list(member_ids)
-    listed = {}
-    if not member_ids:
-        return listed
-    table = connection.ops.quote_name(Member.competences.through._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(member_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT member_id, competence_id FROM {table} WHERE member_id IN ({placeholders})",  # noqa: S608 (fixed names)
-            member_ids,
-        )
-        for member_id, competence_id in cursor.fetchall():
-            listed.setdefault(member_id, []).append(competence_id)
-    return listed
 
 
 class Member(Bilingual, models.Model):
@@ -489,7 +377,7 @@ class Member(Bilingual, models.Model):
         editable=False,
         help_text=_("Generated for benchmarks, not a real member."),
     )
-    # Folded name, descriptions, competences and locality: what search looks in (see text.fold).
+    # The words of the name, descriptions, locality and reference rows: what search looks in.
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -518,32 +406,13 @@ class Member(Bilingual, models.Model):
             ),
         ]
         indexes = [
-            # The directory's default listing: published members in name order. The id is kept
-            # in the index so a page's ids (CardPages: `SELECT id … ORDER BY name_key OFFSET n
-            # LIMIT 24`) come from the index alone, never reading the wide rows it skips.
-            models.Index(
-                fields=["name_key"],
-                include=["id"],
-                condition=Q(is_published=True),
-                name="members_pub_name_idx",
-            ),
-            # The same listing filtered by a category: without it, reaching 24 R&D entities in
-            # name order means stepping over tens of thousands of enterprises.
+            # The directory's default listing, published members in name order, and the same
+            # within a category: the first page's 24 rows are the index's first 24 entries.
+            models.Index(fields=["name_key"], condition=Q(is_published=True), name="members_pub_name_idx"),
             models.Index(
                 fields=["category", "name_key"],
-                include=["id"],
                 condition=Q(is_published=True),
                 name="members_pub_cat_name_idx",
-            ),
-            # The other orders of filters.SORTS have such indexes too, on PostgreSQL only:
-            # migration 0010.
-            # The facets' one-pass count (members.facets.member_cube: GROUP BY category, size,
-            # locality with a FILTER per dimension) and the published ids the competence facet
-            # joins: answered from this index alone, never reading the wide rows.
-            models.Index(
-                fields=["category", "size", "locality", "offers_subcontracting", "seeks_partners", "id"],
-                condition=Q(is_published=True),
-                name="members_facets_idx",
             ),
         ]
 
@@ -591,15 +460,22 @@ class Member(Bilingual, models.Model):
         return self.localized_text("description")
 
     def build_search_text(self, with_relations=True):
-        """The folded text search looks in. Reads competences and locality (queries)."""
-        competences = self.competences.all() if with_relations and self.pk else ()
-        return self.search_text_with(competences)
+        """The text search looks in. Reads the reference rows (a query per many-to-many field)."""
+        related = []
+        if with_relations and self.pk:
+            for name in reference_fields():
+                related += getattr(self, name).all()
+        return self.search_text_with(related)
 
-    def search_text_with(self, competences):
-        """The folded search text given these competences; no query when `locality` is loaded.
+    def search_text_with(self, related):
+        """The search text, given the member's many-to-many reference rows (competences…); no
+        query. Bulk loaders (members.synthetic) call it on unsaved members.
 
-        Bulk loaders (members.synthetic) call it on unsaved members, so there is one definition of
-        what search looks in.
+        The words of the name and descriptions (members.text.words), then a token per reference
+        row the member has ("#competence12", its locality too), each after a space and the last
+        one followed by one: " cnc frezare … #locality4 #competence12 ". A search finds a
+        reference row by its names and keywords (see `expand_search`), and then its token, so
+        renaming a competence or editing its keywords changes no member.
         """
         parts = [
             self.name,
@@ -608,12 +484,8 @@ class Member(Bilingual, models.Model):
             self.description_ro,
             self.description_en,
         ]
-        if self.locality_id:
-            locality = self.locality
-            parts += [locality.name, locality.county]
-        for competence in competences:
-            parts += [competence.name_ro, competence.name_en]
-        return fold(" ".join(p for p in parts if p))
+        tokens = [search_token(row) for row in [self.locality, *related] if row is not None]
+        return " " + " ".join(words(" ".join(p for p in parts if p)) + tokens) + " "
 
     def refresh_search_text(self):
         """Recompute and store `search_text` without touching `updated_at` or history."""
@@ -687,105 +559,6 @@ class ContactPerson(models.Model):
         self.consent_given_at = None
         self.consent_method = ""
         self.save()
-
-
-# --- Facet counts (PostgreSQL) ------------------------------------------------------------------
-
-
-class FacetColumns(models.Model):
-    """A member's filterable dimensions, as the tables PostgreSQL keeps for the facets repeat them.
-
-    The column names are the member's, so a filter's condition on the member applies as is.
-    """
-
-    category = models.CharField(max_length=20)
-    size = models.CharField(max_length=10)
-    locality = models.ForeignKey(
-        Locality, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    offers_subcontracting = models.BooleanField()
-    seeks_partners = models.BooleanField()
-
-    class Meta:
-        abstract = True
-
-
-class FacetCellFields(FacetColumns):
-    """Published members per combination of the filterable dimensions, kept by PostgreSQL.
-
-    Triggers on the members and their competences keep these tables exact in the same
-    transaction as every change (migration 0006 says how and why); Django only reads them, in
-    `members.facets`.
-    """
-
-    n = models.IntegerField()
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return f"{self.category}/{self.size}/{self.locality_id}: {self.n}"
-
-
-class FacetCell(FacetCellFields):
-    class Meta:
-        managed = False
-        db_table = "members_facetcell"
-
-
-class CompetenceFacetCell(FacetCellFields):
-    """As FacetCell, per competence: a member counts once in each of its competences' cells."""
-
-    competence = models.ForeignKey(
-        Competence, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-
-    class Meta:
-        managed = False
-        db_table = "members_competencefacetcell"
-
-
-class CompetenceTotal(models.Model):
-    """Published members per competence, kept by PostgreSQL (migration 0008 says how and why).
-
-    The competence facet of a page with no filter but the competence one; Django only reads it.
-    """
-
-    competence = models.OneToOneField(
-        Competence, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    n = models.IntegerField()
-
-    class Meta:
-        managed = False
-        db_table = "members_competencetotal"
-
-    def __str__(self):
-        return f"{self.competence_id}: {self.n}"
-
-
-class SearchFacts(FacetColumns):
-    """A published member as the facets of a search count it: a narrow row, kept by PostgreSQL.
-
-    The facet columns, the member's competence ids and its search document (the words of
-    `search_text`). Triggers rewrite a member's row in the same transaction as any change to it
-    or to its competences (migration 0007 says how and why); Django only reads it, in
-    `members.facets.search_counts`. The primary key is the member's id, so a filter's condition
-    on the member's `pk` applies as is too.
-    """
-
-    member = models.OneToOneField(
-        Member, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    competence_ids = ArrayField(models.BigIntegerField())
-    document = SearchVectorField()
-
-    class Meta:
-        managed = False
-        db_table = "members_searchfacts"
-
-    def __str__(self):
-        return f"facts of member {self.member_id}"
 
 
 # --- Spreadsheet imports ----------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The curated reference data: the competence taxonomy and the Bucharest–Ilfov gazetteer.
 
-Plain Python data plus `ensure_reference_data`, which upserts it by slug. The function takes the
-model classes as arguments so that data migration 0003 can pass historical models
-(`apps.get_model`) and the demo loader the real ones; running it again changes nothing.
+Plain Python data plus `ensure_reference_data`, which upserts it by slug. It takes an app
+registry, so data migrations can pass their historical models and the demo loader the real ones;
+running it again changes nothing.
 
 Romanian text uses the comma-below ș ț (U+0219, U+021B), never the cedilla forms (U+015F, U+0163).
 """
@@ -109,6 +109,212 @@ COMPETENCES = {
     ],
 }
 
+# slug → (Romanian keywords, English keywords): words a visitor may search for that the
+# competence's name does not contain. Editable in the admin; this is what new databases get.
+COMPETENCE_KEYWORDS = {
+    # --- Robotică și automatizare / Robotics and automation ---
+    "industrial-robotics": (
+        "roboți industriali, brațe robotice, celule robotizate, sudură robotizată, paletizare, "
+        "manipulatoare, programare offline, integrare roboți",
+        "industrial robots, robot arms, robotic cells, robotic welding, palletizing, pick and place, "
+        "offline programming, robot integration",
+    ),
+    "collaborative-robots": (
+        "coboți, colaborare om-robot, interacțiune om-robot, deservire mașini-unelte, "
+        "celule fără îngrădire, automatizare flexibilă, graifere, efectori finali",
+        "cobots, human-robot collaboration, HRC, human-robot interaction, machine tending, "
+        "fenceless cells, grippers, end effectors",
+    ),
+    "mobile-robotics": (
+        "AGV, AMR, roboți mobili, vehicule ghidate automat, drone, intralogistică, LiDAR, SLAM",
+        "AGV, AMR, automated guided vehicles, drones, self-driving, intralogistics, LiDAR, SLAM",
+    ),
+    "industrial-automation": (
+        "automate programabile, tablouri de automatizare, HMI, control de proces, linii automatizate, "
+        "pneumatică, mașini speciale, retrofit",
+        "programmable logic controllers, control panels, HMI, process control, automated lines, "
+        "pneumatics, special-purpose machines, retrofitting",
+    ),
+    "machine-vision": (
+        "viziune artificială, camere industriale, procesarea imaginilor, control vizual automat, OCR, "
+        "citire coduri de bare, detectarea defectelor, ghidare roboți",
+        "computer vision, industrial cameras, image processing, AOI, OCR, barcode reading, "
+        "defect detection, vision-guided robots",
+    ),
+    # --- Senzori și măsurare / Sensors and measurement ---
+    "smart-sensors": (
+        "traductoare, senzori de proximitate, senzori de presiune, senzori de temperatură, "
+        "rețele de senzori, achiziție de date, IO-Link, fuziune senzorială",
+        "transducers, proximity sensors, pressure sensors, temperature sensors, sensor networks, "
+        "data acquisition, IO-Link, sensor fusion",
+    ),
+    "mems": (
+        "microsenzori, accelerometre, giroscoape, microactuatori, microfabricație, camere curate, "
+        "litografie, siliciu",
+        "microsensors, accelerometers, gyroscopes, microactuators, microfabrication, cleanroom, "
+        "lithography, silicon",
+    ),
+    "dimensional-metrology": (
+        "CMM, mașini de măsurat în coordonate, scanare 3D, control dimensional, măsurători de precizie, "
+        "toleranțe geometrice, rugozitate, profilometrie",
+        "CMM, coordinate measuring machines, 3D scanning, geometric tolerancing, surface roughness, "
+        "laser trackers, first article inspection, gauging",
+    ),
+    "condition-monitoring": (
+        "mentenanță predictivă, analiza vibrațiilor, termografie, analiza uleiului, "
+        "diagnosticarea defectelor, echilibrare dinamică, aliniere laser, rulmenți",
+        "predictive maintenance, vibration analysis, thermography, oil analysis, fault diagnosis, "
+        "dynamic balancing, laser shaft alignment, bearings",
+    ),
+    # --- Mecanică fină și fabricație / Precision mechanics and manufacturing ---
+    "cnc-machining": (
+        "frezare, strunjire, rectificare, prelucrări prin așchiere, electroeroziune, "
+        "centre de prelucrare, piese după desen, mașini-unelte",
+        "milling, turning, grinding, EDM, machining centres, subcontract machining, 5-axis, parts to drawing",
+    ),
+    "additive-manufacturing": (
+        "printare 3D, prototipare rapidă, imprimante 3D, FDM, SLA, SLS, SLM, sinterizare cu laser",
+        "rapid prototyping, 3D printers, FDM, SLA, SLS, SLM, DMLS, selective laser melting",
+    ),
+    "mechanical-design": (
+        "CAD, CAE, FEA, modelare 3D, desene de execuție, analiză cu elemente finite, "
+        "calcule de rezistență, inginerie inversă",
+        "CAD, CAE, FEA, 3D modelling, engineering drawings, finite element analysis, "
+        "reverse engineering, machine design",
+    ),
+    "micromechanics": (
+        "microprelucrare, microfrezare, piese miniaturale, microangrenaje, microasamblare, "
+        "mecanisme de precizie, optomecanică, ablație laser",
+        "micromachining, micro-milling, miniature parts, micro gears, microassembly, "
+        "precision mechanisms, optomechanics, laser ablation",
+    ),
+    "tooling": (
+        "ștanțe, matrițe de injecție, ambutisare, SDV, dispozitive de prindere, verificatoare, "
+        "poansoane, injecție mase plastice",
+        "injection moulds, molds, stamping, press tools, jigs and fixtures, gauges, punches, toolmaking",
+    ),
+    # --- Electronică și sisteme încorporate / Electronics and embedded systems ---
+    "embedded-systems": (
+        "microcontrolere, microprocesoare, firmware, sisteme înglobate, RTOS, FPGA, "
+        "drivere de dispozitiv, plăci de dezvoltare",
+        "microcontrollers, microprocessors, firmware, RTOS, FPGA, embedded Linux, device drivers, "
+        "development boards",
+    ),
+    "pcb-design": (
+        "cablaje imprimate, plăci electronice, layout, scheme electronice, SMD, asamblare SMT, "
+        "prototipuri electronice",
+        "printed circuit boards, layout, schematic capture, SMT assembly, SMD, electronics prototyping, "
+        "Gerber files, signal integrity",
+    ),
+    "power-electronics": (
+        "convertizoare de frecvență, invertoare, variatoare de turație, servomotoare, "
+        "surse în comutație, redresoare, motoare electrice, stații de încărcare",
+        "frequency converters, inverters, VFD, servo drives, motor control, "
+        "switched-mode power supplies, rectifiers, EV charging",
+    ),
+    "internet-of-things": (
+        "dispozitive conectate, telemetrie, monitorizare de la distanță, senzori fără fir, LoRaWAN, "
+        "MQTT, gateway, IIoT",
+        "connected devices, telemetry, remote monitoring, wireless sensors, LoRaWAN, MQTT, gateways, IIoT",
+    ),
+    # --- Software și inteligență artificială / Software and artificial intelligence ---
+    "industrial-software": (
+        "MES, HMI, dispecerizare, trasabilitate, OPC UA, integrare ERP, monitorizarea producției, OEE",
+        "MES, HMI, manufacturing execution systems, traceability, OPC UA, ERP integration, "
+        "production monitoring, OEE",
+    ),
+    "artificial-intelligence": (
+        "AI, IA, rețele neuronale, învățare profundă, știința datelor, modele predictive, "
+        "procesarea limbajului natural, algoritmi de optimizare",
+        "AI, ML, neural networks, deep learning, data science, predictive models, "
+        "natural language processing, LLM",
+    ),
+    "digital-twins": (
+        "geamăn digital, fabrică virtuală, punere în funcțiune virtuală, simulare de proces, "
+        "simulare multifizică, realitate virtuală, realitate augmentată, CFD",
+        "virtual commissioning, virtual factory, process simulation, multiphysics, virtual reality, "
+        "augmented reality, CFD, discrete event simulation",
+    ),
+    "industrial-cybersecurity": (
+        "securitate OT, IEC 62443, NIS2, teste de penetrare, audit de securitate, "
+        "segmentarea rețelelor, firewall, detectarea intruziunilor",
+        "OT security, IEC 62443, NIS2, penetration testing, security audit, network segmentation, "
+        "firewalls, intrusion detection",
+    ),
+    # --- Materiale avansate / Advanced materials ---
+    "materials-science": (
+        "metalurgie, metalografie, tratamente termice, aliaje, polimeri, materiale ceramice, "
+        "microscopie electronică, caracterizare microstructurală",
+        "metallurgy, metallography, heat treatment, alloys, polymers, ceramics, electron microscopy, SEM",
+    ),
+    "smart-materials": (
+        "aliaje cu memoria formei, materiale piezoelectrice, magnetostricțiune, "
+        "fluide magnetoreologice, polimeri electroactivi, materiale funcționale, nanomateriale",
+        "shape memory alloys, piezoelectric materials, magnetostrictive, magnetorheological fluids, "
+        "electroactive polymers, functional materials, nanomaterials, self-healing materials",
+    ),
+    "composite-materials": (
+        "fibră de carbon, fibră de sticlă, rășini epoxidice, laminare, infuzie în vid, autoclavă, "
+        "preimpregnate, structuri ușoare",
+        "carbon fibre, fiberglass, CFRP, epoxy resins, vacuum infusion, autoclave, prepregs, "
+        "lightweight structures",
+    ),
+    "surface-engineering": (
+        "depuneri PVD, CVD, galvanizare, anodizare, nitrurare, pulverizare termică, "
+        "vopsire în câmp electrostatic, tratamente de suprafață",
+        "PVD, CVD, electroplating, anodizing, nitriding, thermal spraying, powder coating, surface treatment",
+    ),
+    # --- Testare și certificare / Testing and certification ---
+    "laboratory-testing": (
+        "teste mecanice, tracțiune, duritate, încercări climatice, teste la vibrații, "
+        "teste de oboseală, compatibilitate electromagnetică, EMC",
+        "mechanical testing, tensile tests, hardness, climatic chambers, vibration testing, "
+        "fatigue testing, EMC, environmental testing",
+    ),
+    "product-certification": (
+        "marcare CE, declarație de conformitate, evaluarea conformității, Directiva Mașini, "
+        "dosar tehnic, organism notificat, standarde armonizate, omologare",
+        "declaration of conformity, conformity assessment, Machinery Directive, Machinery Regulation, "
+        "technical file, notified body, harmonised standards, type approval",
+    ),
+    "non-destructive-testing": (
+        "CND, examinări nedistructive, ultrasunete, radiografie industrială, lichide penetrante, "
+        "particule magnetice, curenți turbionari, tomografie industrială",
+        "NDT, NDE, nondestructive inspection, ultrasonic testing, radiography, dye penetrant, "
+        "magnetic particle, eddy current",
+    ),
+    "calibration": (
+        "calibrare, etaloane, mijloace de măsurare, BRML, metrologie legală, "
+        "incertitudine de măsurare, trasabilitate metrologică, verificare periodică",
+        "measurement standards, measuring instruments, gauge calibration, legal metrology, "
+        "measurement uncertainty, metrological traceability, calibration certificates, recalibration",
+    ),
+    # --- Formare și consultanță / Training and consultancy ---
+    "technical-assistance": (
+        "expertiză tehnică, studii de fezabilitate, audit tehnic, optimizarea producției, "
+        "lean manufacturing, punere în funcțiune, caiete de sarcini",
+        "consulting, technical expertise, feasibility studies, technical audits, "
+        "production optimisation, lean manufacturing, commissioning, tender specifications",
+    ),
+    "vocational-training": (
+        "cursuri, calificare, instruire, perfecționare, ucenicie, învățământ dual, ANC, STEM",
+        "courses, qualifications, upskilling, reskilling, apprenticeships, dual education, "
+        "hands-on workshops, STEM",
+    ),
+    "technology-transfer": (
+        "brevete, proprietate intelectuală, licențiere, spin-off, start-up, valorificarea cercetării, "
+        "comercializarea tehnologiilor, transfer de cunoștințe",
+        "patents, intellectual property, licensing, spin-offs, start-ups, research valorisation, "
+        "commercialisation, knowledge transfer",
+    ),
+    "innovation-management": (
+        "Orizont Europa, Horizon Europe, fonduri europene, finanțare nerambursabilă, "
+        "scriere de proiecte, PNRR, granturi, CDI",
+        "Horizon Europe, EU funding, grants, proposal writing, RDI, innovation audits, "
+        "technology roadmapping, Eurostars",
+    ),
+}
+
 # --- Gazetteer ----------------------------------------------------------------------------------
 
 BUCHAREST = "București"
@@ -201,12 +407,15 @@ def _localities():
 LOCALITIES = _localities()
 
 
-def ensure_reference_data(CompetenceGroup, Competence, Locality):  # noqa: N803 (model classes)
+def ensure_reference_data(apps):
     """Create or update the taxonomy and the gazetteer, matching rows by slug. Idempotent.
 
-    Takes the model classes so a data migration can pass `apps.get_model(...)` models.
-    Returns the number of rows of each kind, for messages.
+    `apps` is `django.apps.apps`, or a data migration's historical apps. Returns the number of
+    rows of each kind, for messages.
     """
+    CompetenceGroup = apps.get_model("members", "CompetenceGroup")  # noqa: N806 (model classes)
+    Competence = apps.get_model("members", "Competence")  # noqa: N806
+    Locality = apps.get_model("members", "Locality")  # noqa: N806
     groups = {}
     for position, (slug, name_ro, name_en) in enumerate(COMPETENCE_GROUPS, start=1):
         groups[slug], _ = CompetenceGroup.objects.update_or_create(
@@ -215,8 +424,16 @@ def ensure_reference_data(CompetenceGroup, Competence, Locality):  # noqa: N803 
     competences = 0
     for group_slug, rows in COMPETENCES.items():
         for slug, name_ro, name_en in rows:
+            keywords_ro, keywords_en = COMPETENCE_KEYWORDS.get(slug, ("", ""))
             Competence.objects.update_or_create(
-                slug=slug, defaults={"name_ro": name_ro, "name_en": name_en, "group": groups[group_slug]}
+                slug=slug,
+                defaults={
+                    "name_ro": name_ro,
+                    "name_en": name_en,
+                    "group": groups[group_slug],
+                    "keywords_ro": keywords_ro,
+                    "keywords_en": keywords_en,
+                },
             )
             competences += 1
     for row in LOCALITIES:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from import_export import resources
 
 from .columns import COLUMNS, member_row, neutralise_formula
+from .models import reference_fields
 
 STAFF_COLUMNS = ["verified_on", "contacts"]
 
@@ -34,7 +35,7 @@ class MemberExportResource(resources.Resource):
 
     def export(self, queryset=None, **kwargs):
         """One row per member: COLUMNS then STAFF_COLUMNS, formula-looking cells neutralised."""
-        queryset = queryset.select_related("locality").prefetch_related("competences", "contacts")
+        queryset = queryset.select_related("locality").prefetch_related(*reference_fields(), "contacts")
         dataset = tablib.Dataset(headers=COLUMNS + STAFF_COLUMNS)
         for member in queryset:
             row = member_row(member) | staff_row(member)

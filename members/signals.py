@@ -1,21 +1,19 @@
 """Keep derived data in step with the data it comes from.
 
-- `Member.search_text` folds in competence and locality names, so it is recomputed when a
-  member's competences change or a competence or locality is renamed.
+- `Member.search_text` holds a token for each competence (and other many-to-many reference row)
+  a member has, so it is recomputed when those change.
 - Public pages may be cached; every cached entry is keyed on one version number that any change
   to members, competences, localities or contacts bumps (see `members.cache`), so a saved change
   shows on the very next request, on every app server sharing the cache.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 
 from . import cache
-from .models import Competence, CompetenceGroup, ContactPerson, Locality, Member
+from .models import CompetenceGroup, ContactPerson, Locality, Member
 
 
-@receiver(m2m_changed, sender=Member.competences.through)
-def competences_changed(sender, instance, action, reverse, pk_set, **kwargs):
+def reference_rows_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if reverse:  # competence.members.add(...): refresh those members
@@ -25,21 +23,21 @@ def competences_changed(sender, instance, action, reverse, pk_set, **kwargs):
     cache.bump_version()
 
 
-@receiver(post_save, sender=Competence)
-@receiver(post_save, sender=Locality)
-def reference_data_saved(sender, instance, created, raw=False, **kwargs):
-    if not created and not raw:
-        instance.members.all().rebuild_search_text()
-    cache.bump_version()
+for _field in Member._meta.many_to_many:
+    m2m_changed.connect(reference_rows_changed, sender=_field.remote_field.through)
 
 
-@receiver(post_save, sender=Member)
-@receiver(post_delete, sender=Member)
-@receiver(post_delete, sender=Competence)
-@receiver(post_delete, sender=Locality)
-@receiver(post_save, sender=CompetenceGroup)
-@receiver(post_delete, sender=CompetenceGroup)
-@receiver(post_save, sender=ContactPerson)
-@receiver(post_delete, sender=ContactPerson)
 def directory_changed(sender, **kwargs):
     cache.bump_version()
+
+
+# Everything public pages show: the members, their contacts and every reference table.
+for _model in [
+    Member,
+    ContactPerson,
+    Locality,
+    CompetenceGroup,
+    *(f.related_model for f in Member._meta.many_to_many),
+]:
+    post_save.connect(directory_changed, sender=_model)
+    post_delete.connect(directory_changed, sender=_model)

@@ -8,31 +8,21 @@ rare), localities mostly in Bucharest's sectors, descriptions of 300–400 chara
 and English (written by the demo data's sentence builder).
 
 Speed: 100,000 members must load in under two minutes on PostgreSQL, so rows are built in memory
-and written in batches of 2,000 (no `save()`, no signals, no history rows); the search text is
-computed with `Member.search_text_with`, the same definition `save()` uses. On PostgreSQL a
-batch's links go in first as two arrays of ids, then its members with COPY; from 10,000 members
-on, the two full-text (GIN) indexes are built after the rows instead of row by row, which locks
-the members until the load commits (`_full_text_indexes_built_after`). On the 2026-11-28 machine
-99,856 members took 57–61 s (85–88 s before these three changes and migration 0011): about 31 s
-of member inserts (13 s of it the triggers of migrations 0006–0008, most of that `to_tsvector`
-for the search copy; the rest the rows, their 13 b-tree indexes and Python), 15 s building the
-GIN indexes (half of it `to_tsvector` again, for members_search_fts), 3 s of deferred foreign
-key checks and 3 s of links, while a helper thread draws the members (about 15 s of Python,
-overlapped).
+and written in batches of 2,000 with bulk_create (no `save()`, no signals, no history rows); the
+search text is computed with `Member.search_text_with`, the same definition `save()` uses. The
+counting tables are left alone during the load and rebuilt once at its end (bench/README.md has
+the timings). The load runs in one transaction: the site's counts wait for it to commit.
 """
 
 import concurrent.futures
-import contextlib
-import io
 import itertools
 import random
 from datetime import date
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
-from . import cache
+from . import cache, counting
 from .demo_data import (
     ENTERPRISE_TRADES,
     FIRST_MEMBER_SINCE,
@@ -44,6 +34,7 @@ from .demo_data import (
     _size,
     _texts,
 )
+from .importing import analyze
 from .models import Competence, ContactPerson, Locality, Member
 from .reference_data import BUCHAREST_SECTORS, ILFOV_COMMUNES, ILFOV_TOWNS, locality_slug
 from .text import fold, name_key
@@ -51,11 +42,6 @@ from .text import fold, name_key
 # The cluster's composition: 100 enterprises for every 22 catalyzers, 13 R&D entities, 9 authorities.
 CATEGORY_RATIO = {"enterprise": 100, "catalyzer": 22, "rd": 13, "public-authority": 9}
 BATCH_SIZE = 2000
-# From this many members on, the full-text indexes are built after the load, not row by row
-# (PostgreSQL; see _full_text_indexes_built_after): the site's reads wait for such a load.
-REBUILD_INDEXES_FROM = 10_000
-# The GIN indexes of migrations 0006 (admin search) and 0007 (the search copy, public search).
-FULL_TEXT_INDEXES = ("members_search_fts", "members_searchfacts_document")
 # Share of members in one of Bucharest's six sectors; the rest are spread over Ilfov.
 BUCHAREST_SHARE = 0.8
 
@@ -181,95 +167,37 @@ def _plan_categories(rng, count):
 
 
 @transaction.atomic
-def generate_members(count, seed=1, batch_size=BATCH_SIZE, rebuild_indexes_from=REBUILD_INDEXES_FROM):
+def generate_members(count, seed=1, batch_size=BATCH_SIZE):
     """Add `count` synthetic, published members; returns how many were created.
 
     Deterministic for a given seed and starting state. Serial numbers continue after the synthetic
-    members already present, so running it twice adds more rather than failing on names.
-    From `rebuild_indexes_from` members on, PostgreSQL's full-text indexes are built after the
-    rows instead of as they arrive (`_full_text_indexes_built_after`).
+    members already present, so running it twice adds more rather than failing on names. The
+    counting tables are rebuilt once at the end rather than row by row, and every table the load
+    filled is ANALYZEd (members.counting.rebuild).
     """
-    with _full_text_indexes_built_after(count >= rebuild_indexes_from):
-        rng = random.Random(seed)
-        sampler = _Sampler(rng, Competence.objects.all(), Locality.objects.all())
-        first_number = Member.objects.filter(is_synthetic=True).count() + 1
-        categories = _plan_categories(rng, count)
-        _insert(sampler, categories, first_number, batch_size)
+    counting.defer()
+    rng = random.Random(seed)
+    sampler = _Sampler(rng, Competence.objects.all(), Locality.objects.all())
+    first_number = Member.objects.filter(is_synthetic=True).count() + 1
+    categories = _plan_categories(rng, count)
+    _insert(sampler, categories, first_number, batch_size)
+    _rebuild_and_analyze()
     # bulk_create sends no signals: tell cached pages that the directory changed.
     cache.bump_version()
     return count
 
 
-@contextlib.contextmanager
-def _full_text_indexes_built_after(rebuild):
-    """On PostgreSQL (if `rebuild`): drop the full-text indexes, let the load run, create them again.
-
-    Adding 100,000 members' words to the two GIN indexes batch by batch cost about 23 s of a load;
-    building them once over the loaded tables costs about 16 s (two thirds of it `to_tsvector`).
-    Each index is created again from its definition as PostgreSQL reports it (`pg_indexes`), so it
-    is the index the migrations made, and a failed load rolls the DROP back with the rows.
-    The price: DROP INDEX locks the members and their search copy (ACCESS EXCLUSIVE) until the load
-    commits, so every page of the site that reads members waits for the load meanwhile (and fails
-    after the statement timeout, DB_STATEMENT_TIMEOUT_MS), which is why only big loads (a
-    benchmark's set-up, before anyone browses) do it. And PostgreSQL may use a rebuilt index only
-    in transactions that begin once every transaction older than the load has ended
-    (pg_index.indcheckxmin): at once for the site's short requests.
-    """
-    if not rebuild or connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes"
-            " WHERE schemaname = current_schema() AND indexname = ANY(%s) ORDER BY indexname",
-            [list(FULL_TEXT_INDEXES)],
-        )
-        definitions = cursor.fetchall()
-        for name, _definition in definitions:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    yield
-    # The deferred foreign key checks, due at the commit, run now (and later ones are deferred
-    # again): PostgreSQL builds no index on a table with checks pending.
-    connection.check_constraints()
-    with connection.cursor() as cursor:
-        # Building an index over 100,000 members outlasts the request timeout; LOCAL: this
-        # transaction only.
-        cursor.execute("SET LOCAL statement_timeout = 0")
-        for _name, definition in definitions:
-            cursor.execute(definition)
-
-
 def _insert(sampler, categories, first_number, batch_size):
     """Write the members batch by batch; a helper thread draws batch n+1 while batch n is written.
 
-    Drawing (text building, folding) is pure Python and writing mostly waits on PostgreSQL, so
+    Drawing (text building, folding) is pure Python and writing mostly waits on the database, so
     the two overlap on a 2-core machine. One thread draws every batch in order: still deterministic.
     """
     through = Member.competences.through
-    # On PostgreSQL a batch's links go in before its members, so each trigger of migrations
-    # 0006–0008 writes a member's rows once, from the member insert (the link inserts find no
-    # member yet and change nothing), instead of the member insert writing its search copy row
-    # without competences and the link insert rewriting it. The foreign keys are deferred to the
-    # commit, and the members' ids are reserved from their sequence to write the links first.
-    links_first = connection.vendor == "postgresql"
 
     def draw(start):
         chunk = categories[start : start + batch_size]
         return [sampler.member(category, first_number + start + i) for i, category in enumerate(chunk)]
-
-    def write_links(drawn):
-        pairs = [(member.pk, competence.pk) for member, competences in drawn for competence in competences]
-        if links_first:
-            # Two arrays of ids rather than 5,000 model instances (bulk_create's cost, in Python).
-            member_ids, competence_ids = zip(*pairs, strict=True)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {through._meta.db_table} (member_id, competence_id)"  # noqa: S608
-                    " SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
-                    [list(member_ids), list(competence_ids)],
-                )
-        else:
-            through.objects.bulk_create(through(member_id=m, competence_id=c) for m, c in pairs)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as drawer:
         upcoming = drawer.submit(draw, 0)
@@ -277,55 +205,18 @@ def _insert(sampler, categories, first_number, batch_size):
             drawn = upcoming.result()
             if start + batch_size < len(categories):
                 upcoming = drawer.submit(draw, start + batch_size)
-            members = [member for member, _competences in drawn]
-            if links_first:
-                for member, pk in zip(members, _reserve_ids(len(members)), strict=True):
-                    member.pk = pk
-                write_links(drawn)
-                _copy_members(members)
-            else:
-                # SQLite ≥ 3.35 returns the new primary keys, needed for the links.
-                Member.objects.bulk_create(members)
-                write_links(drawn)
+            # PostgreSQL and SQLite ≥ 3.35 return the new primary keys, needed for the links.
+            Member.objects.bulk_create([member for member, _competences in drawn])
+            through.objects.bulk_create(
+                through(member_id=member.pk, competence_id=competence.pk)
+                for member, competences in drawn
+                for competence in competences
+            )
 
 
-def _copy_members(members):
-    """Write `members` (ids set) with one COPY (PostgreSQL): what bulk_create would store.
-
-    bulk_create spent about 10 s of a 100,000-member load in Python preparing each value of each
-    field and quoting them into its INSERT, while PostgreSQL waited; COPY takes the values as text.
-    """
-    fields = Member._meta.concrete_fields
-    now = timezone.now()
-    lines = []
-    for member in members:
-        member.created_at = member.updated_at = now  # auto_now_add, auto_now
-        lines.append("\t".join(_copy_text(getattr(member, field.attname)) for field in fields) + "\n")
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    with connection.cursor() as cursor:
-        cursor.copy_expert(
-            f"COPY {Member._meta.db_table} ({columns}) FROM STDIN", io.StringIO("".join(lines))
-        )
-
-
-def _copy_text(value):
-    """`value` as a field of COPY's text format: NULL is \\N; backslash, tab and line ends escaped."""
-    if value is None:
-        return "\\N"
-    text = str(value)  # a date, a bool (True), a number, a FieldFile (its name) as PostgreSQL reads them
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
-
-
-def _reserve_ids(count):
-    """`count` new member ids from the member id sequence (PostgreSQL)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Member._meta.db_table, count],
-        )
-        return [pk for (pk,) in cursor.fetchall()]
+def _rebuild_and_analyze():
+    counting.rebuild()
+    analyze()  # the planner needs the loaded tables' statistics (no autovacuum on these machines)
 
 
 @transaction.atomic
@@ -335,11 +226,13 @@ def delete_synthetic_members():
     Plain DELETE statements: `QuerySet.delete()` would load 100,000 members into Python to send
     their post_delete signals, which only bump the cache version (done once here instead).
     """
+    counting.defer()
     synthetic = Member.objects.filter(is_synthetic=True)
     Member.competences.through.objects.filter(member__in=synthetic).delete()
     ContactPerson.objects.filter(member__in=synthetic).delete()
     deleted = synthetic.count()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {Member._meta.db_table} WHERE is_synthetic = %s", [True])  # noqa: S608
+    _rebuild_and_analyze()
     cache.bump_version()
     return deleted

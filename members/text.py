@@ -9,8 +9,8 @@ case. `fold` maps all of them to one plain lower-case form so that "Știință",
 import re
 import unicodedata
 
-# Characters that never carry meaning in a search or a name comparison.
-_PUNCTUATION = re.compile(r"[^\w\s@.+-]", re.UNICODE)
+# A word is a run of letters and digits; everything else (punctuation, "_", "-") separates words.
+_WORD = re.compile(r"[^\W_]+")
 
 
 def fold(text):
@@ -18,24 +18,22 @@ def fold(text):
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFKD", str(text))
-    # The combining marks are looked up once per distinct character, not once per character: a
-    # member's search text (1,200 characters) has a few dozen distinct ones (generate_members).
+    # The combining marks are looked up once per distinct character, not once per character.
     for mark in {ch for ch in set(decomposed) if unicodedata.combining(ch)}:
         decomposed = decomposed.replace(mark, "")
-    # split() and strip() know the same white space as the regular expression \s.
     return " ".join(decomposed.casefold().split())
 
 
+def words(text):
+    """The folded words of `text`, each once, in order: 'CNC-frezare, CNC' → ['cnc', 'frezare']."""
+    return list(dict.fromkeys(_WORD.findall(fold(text))))
+
+
 def search_words(query, max_words=8, max_length=100):
-    """The folded words of a search query, bounded so a huge query cannot become a huge SQL."""
-    folded = fold(_PUNCTUATION.sub(" ", (query or "").replace("\x00", "")[:max_length]))
-    words = []
-    for word in folded.split():
-        if word not in words:
-            words.append(word)
-    return words[:max_words]
+    """The words of a search query, bounded so a huge query cannot become a huge SQL statement."""
+    return words((query or "").replace("\x00", "")[:max_length])[:max_words]
 
 
 def name_key(name):
-    """The comparison key of an organisation name: case-, space- and accent-insensitive."""
-    return fold(name)
+    """The comparison and sorting key of a name: its words, case, accents and punctuation aside."""
+    return " ".join(words(name))

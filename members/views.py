@@ -14,14 +14,14 @@ from django.utils.safestring import mark_safe
 from .cache import public_page
 from .columns import PUBLIC_COLUMNS, export_rows, neutralise_formula
 from .composition import composition
-from .facets import facet_counts
-from .filters import MemberFilter, chips, export_query
+from .dimensions import held_by, label_members
+from .facets import panel
+from .filters import MemberFilter, chips, query_without
 from .models import Member
-from .presentation import member_cards
 
 PAGE_SIZE = 24
 SIMILAR_COUNT = 4
-# Rows fetched per round trip when streaming an export (plus one competence query per chunk).
+# Rows fetched per round trip when streaming an export (plus one query per chunk for its links).
 EXPORT_CHUNK = 2000
 
 
@@ -32,21 +32,22 @@ def home(request):
 
 @public_page
 def directory(request):
-    filterset = MemberFilter(request.GET, queryset=Member.objects.published())
-    facets = facet_counts(filterset)
-    paginator = Paginator(filterset.qs.card_pages(), PAGE_SIZE)
-    paginator.count = facets["total"]  # counted with the facets, in the same query
+    filterset = MemberFilter(request.GET)
+    facets, total = filterset.facets()
+    paginator = Paginator(filterset.qs.select_related("locality"), PAGE_SIZE)
+    paginator.count = total  # counted with the facets, in the same query
     page = paginator.get_page(request.GET.get("page"))
+    label_members(page.object_list, filterset.options)
     return render(
         request,
         "members/directory.html",
         {
             "filterset": filterset,
             "page": page,
-            "cards": member_cards(page.object_list, filterset.reference.competence_by_id),
             "facets": facets,
-            "chips": chips(filterset),
-            "export_query": export_query(filterset),
+            "panel": panel(facets),
+            "chips": chips(filterset, facets),
+            "export_query": query_without(filterset),
         },
     )
 
@@ -59,6 +60,7 @@ def profile(request, slug):
         "members/profile.html",
         {
             "member": member,
+            "held": held_by(member),
             "contacts": list(member.contacts.public()),
             "similar": similar_members(member),
             "json_ld": organisation_json_ld(request, member),

@@ -37,7 +37,7 @@ def export_json(client, **params):
 def directory_names(client, **params):
     response = client.get(url("members:directory"), params)
     paginator = response.context["page"].paginator
-    return sorted(m["name"] for m in paginator.object_list)
+    return sorted(m.name for m in paginator.object_list)
 
 
 @pytest.fixture

@@ -57,14 +57,16 @@ def test_messy_values_are_understood(db):
     assert robotics["locality"].name == "Otopeni"
     assert robotics["offers_subcontracting"] is True and robotics["seeks_partners"] is False
     assert robotics["member_since"] == datetime.date(2019, 3, 15)
-    assert {c.slug for c in rows["Robotică Avansată SRL"].competences} == {
+    assert {c.slug for c in rows["Robotică Avansată SRL"].related["competences"]} == {
         "industrial-robotics",
         "machine-vision",
     }
     materials = rows["Ştiinţa Materialelor SA"]
     assert materials.values["category"] == "enterprise"  # "ÎNTREPRINDERE"
     assert materials.values["locality"].name == "Sectorul 2"  # "Sector 2"
-    assert [c.slug for c in materials.competences] == ["materials-science"]  # comma-below vs cedilla name
+    assert [c.slug for c in materials.related["competences"]] == [
+        "materials-science"
+    ]  # comma-below vs cedilla name
     research = rows["Centrul de Cercetare Mecatronică"].values
     assert research["category"] == "rd"  # "R&D entity"
     assert research["address"] == "Splaiul Independenței 313; corp B"  # a quoted ";" stays in the cell

@@ -113,18 +113,24 @@ def test_consent_without_when_and_how_is_refused(make_member):
     assert {"consent_given_at", "consent_method"} <= set(error.value.message_dict)
 
 
-def test_search_text_includes_competences_and_locality(make_member, competences, localities):
+def test_a_member_is_found_by_its_competences_and_its_locality(make_member, competences, localities):
     member = make_member(name="Alfa SRL", locality=localities[0], competences=competences[:2])
-    member.refresh_from_db()
-    assert competences[0].name_en.lower() in member.search_text
-    assert localities[0].county.lower().replace("ș", "s").replace("ă", "a") in member.search_text
+    make_member(name="Beta SRL")
+    assert list(Member.objects.search(competences[0].name_en)) == [member]
+    assert list(Member.objects.search(competences[1].name_ro)) == [member]
+    assert list(Member.objects.search(f"alfa {localities[0].name}")) == [member]
 
 
-def test_renaming_a_competence_updates_the_search_text_of_its_members(make_member, competences):
+def test_renaming_a_competence_or_editing_its_keywords_finds_its_members_by_the_new_words(
+    make_member, competences
+):
     member = make_member(competences=[competences[0]])
     competences[0].name_en = "Quantum widget polishing"
+    competences[0].keywords_ro = "lustruire cuantică"
     competences[0].save()
     assert Member.objects.search("quantum widget").get() == member
+    assert Member.objects.search("lustruire cuantica").get() == member
+    assert not Member.objects.search("quantum gadget").exists()
 
 
 def _fold_char_by_char(text):
