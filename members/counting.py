@@ -18,20 +18,23 @@ from django.db import connection
 from .dimensions import MANY, SINGLE
 
 FACTS, CELLS = "members_facts", "members_cells"
+# The member columns the directory sorts by (members.filters.SORTS), so a listing reads the facts
+# and only its page's 24 member rows.
+SORT_COLUMNS = ("name_key", "member_since", "founded")
 DEFER = "members.defer_counting"  # "on": this transaction calls rebuild() at its end (bulk loads)
 # The directory's search: every typed word is the prefix of a word of the document.
 SEARCH_INDEX = f"CREATE INDEX {FACTS}_document ON {FACTS} USING gin (document)"
 
 
-def search_condition(expanded, table=FACTS):
+def search_condition(expanded, prefix=""):
     """SQL and params: the document matches every word (members.models.expand_search)."""
     if connection.vendor == "postgresql":
         any_of = [" | ".join([f"{word}:*", *(f"'{token}'" for token in tokens)]) for word, tokens in expanded]
-        return f"{table}.document @@ CAST(%s AS tsquery)", [
+        return f"{prefix}document @@ CAST(%s AS tsquery)", [
             " & ".join(f"({alternatives})" for alternatives in any_of)
         ]
     sql = " AND ".join(
-        "(" + " OR ".join([f"{table}.document LIKE %s"] * (1 + len(tokens))) + ")"
+        "(" + " OR ".join([f"{prefix}document LIKE %s"] * (1 + len(tokens))) + ")"
         for _word, tokens in expanded
     )
     return sql, [
@@ -45,7 +48,7 @@ def each(vendor, array):
 
 
 def facts_select(vendor, where="TRUE", single=SINGLE, many=MANY):
-    columns = ["m.id", *(f"m.{d.column}" for d in single)]
+    columns = ["m.id", *(f"m.{column}" for column in SORT_COLUMNS), *(f"m.{d.column}" for d in single)]
     for d in many:
         ids = (
             f"SELECT {d.link_column} AS id FROM {d.through._meta.db_table} WHERE member_id = m.id ORDER BY 1"
@@ -81,6 +84,9 @@ def _postgresql(single, many):
         f"CREATE TABLE {FACTS} AS {facts_select('postgresql', single=single, many=many)} WITH NO DATA",
         f"ALTER TABLE {FACTS} ADD PRIMARY KEY (id)",
         SEARCH_INDEX,
+        # The directory in name order, and within a category: a page is a stretch of one of these.
+        f"CREATE INDEX {FACTS}_name_key ON {FACTS} (name_key)",
+        f"CREATE INDEX {FACTS}_category_name_key ON {FACTS} (category, name_key)",
         f"CREATE TABLE {CELLS} AS {cells_select('postgresql', single=single, many=many)} WITH NO DATA",
         # The triggers' upsert; its prefix (dimension, value) serves every count from the cells.
         f"CREATE UNIQUE INDEX {CELLS}_key ON {CELLS} ({keys}) NULLS NOT DISTINCT",

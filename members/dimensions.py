@@ -47,14 +47,15 @@ class Dimension:
         """Every option, in the order the filter lists them; `rows` is `load_rows()`."""
         raise NotImplementedError
 
-    def condition(self, keys, table, options):
-        """SQL (and params): a row of `table` (members, facts) has one of the options `keys`."""
+    def condition(self, keys, prefix, options):
+        """SQL (and params): a row has one of the options `keys`; `prefix` qualifies the columns
+        ("members_cells." or "" in a one-table query)."""
         placeholders = ", ".join(["%s"] * len(keys))
-        return f"{table}.{self.column} IN ({placeholders})", list(keys)
+        return f"{prefix}{self.column} IN ({placeholders})", list(keys)
 
-    def key_sql(self, table):
-        """The option key of a row of `table`, as the counting query groups by it."""
-        return f"{table}.{self.column}"
+    def key_sql(self, prefix):
+        """The option key of a row, as the counting query groups by it."""
+        return f"{prefix}{self.column}"
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,11 @@ class Flag(Dimension):
     def options(self, rows):
         return [Option("1", "1", str(self.option_label))]
 
-    def condition(self, keys, table, options):
-        return f"{table}.{self.column} = %s", [True]
+    def condition(self, keys, prefix, options):
+        return f"{prefix}{self.column} = %s", [True]
 
-    def key_sql(self, table):
-        return f"CAST({table}.{self.column} AS INTEGER)"
+    def key_sql(self, prefix):
+        return f"CAST({prefix}{self.column} AS INTEGER)"
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,8 @@ class Place(Dimension):
     def options(self, rows):
         return [Option(row.slug, str(row.pk), row.name, row.county) for row in rows["place"]]
 
-    def condition(self, keys, table, options):
-        return super().condition([int(key) for key in keys], table, options)
+    def condition(self, keys, prefix, options):
+        return super().condition([int(key) for key in keys], prefix, options)
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,12 @@ class County(Dimension):
         counties = dict.fromkeys(row.county for row in rows["place"])
         return [Option(slugify(fold(county)), county, county) for county in counties]
 
-    def condition(self, keys, table, options):
+    def condition(self, keys, prefix, options):
         ids = [int(option.key) for option in options["locality"] if option.group in keys] or [0]
-        return f"{table}.locality_id IN ({', '.join(['%s'] * len(ids))})", ids
+        return f"{prefix}locality_id IN ({', '.join(['%s'] * len(ids))})", ids
 
-    def key_sql(self, table):
-        return f"{table}.locality_id"  # the query counts localities; `roll_up` sums them by county
+    def key_sql(self, prefix):
+        return f"{prefix}locality_id"  # the query counts localities; `roll_up` sums them by county
 
     def roll_up(self, counts, options):
         county_of = {option.key: option.group for option in options["locality"]}
@@ -157,10 +158,10 @@ class Many(Dimension):
         group = (lambda row: str(getattr(row, self.group))) if self.group else (lambda row: "")
         return [Option(row.slug, str(row.pk), str(row), group(row)) for row in rows[self.param]]
 
-    def condition(self, keys, table, options):
+    def condition(self, keys, prefix, options):
         placeholders = ", ".join(["%s"] * len(keys))
         links = f"SELECT member_id FROM {self.through._meta.db_table} WHERE {self.link_column} IN"
-        return f"{table}.id IN ({links} ({placeholders}))", [int(key) for key in keys]
+        return f"{prefix}id IN ({links} ({placeholders}))", [int(key) for key in keys]
 
 
 DIMENSIONS = [

@@ -55,7 +55,7 @@ class Facet:
 def _conditions(chosen, table, options, leave_out=()):
     """SQL (and params) of the active filters on `table`'s rows, `leave_out` aside."""
     parts = [
-        BY_PARAM[param].condition(keys, table, options)
+        BY_PARAM[param].condition(keys, f"{table}.", options)
         for param, keys in chosen.items()
         if param not in leave_out
     ]
@@ -89,8 +89,9 @@ def count_query(chosen, search, options):
         ctes.append(f"matching AS MATERIALIZED (SELECT {columns} FROM {FACTS} WHERE {condition})")
         facts = "matching"
 
-    # The single-valued dimensions together: per combination of their columns, one sum per
-    # dimension, each with every filter but its own (the "cube").
+    # The single-valued dimensions together: the members matching the many-valued filters, per
+    # combination of single-valued values (the "cube": a few thousand rows at most), from the
+    # cells when they hold it; then each dimension summed over the cube with every filter but its own.
     if _cells_hold(chosen, search):
         [(param, keys)] = [(p, k) for p, k in chosen.items() if BY_PARAM[p].many] or [("", [0])]
         source, weight = CELLS, "n"
@@ -100,21 +101,19 @@ def count_query(chosen, search, options):
         scope, scope_params = _conditions(
             {p: k for p, k in chosen.items() if p not in single}, facts, options
         )
-    sums = []
-    for name, leave_out in [("total", ()), *((d.param, (d.param,)) for d in DIMENSIONS if not d.many)]:
-        sql, sum_params = _conditions(single, source, options, leave_out)
-        sums.append(f"SUM({weight}) FILTER (WHERE {sql}) AS for_{name}")
-        params += sum_params
-    columns = ", ".join(f"{source}.{d.column}" for d in SINGLE)
+    columns = ", ".join(d.column for d in SINGLE)
     ctes.append(
-        f"cube AS (SELECT {columns}, {', '.join(sums)} FROM {source} WHERE {scope} GROUP BY {columns})"
+        f"cube AS (SELECT {columns}, SUM({weight}) AS n FROM {source} WHERE {scope} GROUP BY {columns})"
     )
     params += scope_params
-    selects = ["SELECT '', '', SUM(for_total) FROM cube"]
-    for d in DIMENSIONS:
-        if not d.many:
-            key = f"CAST({d.key_sql('cube')} AS TEXT)"
-            selects.append(f"SELECT '{d.param}', {key}, SUM(for_{d.param}) FROM cube GROUP BY 2")
+    selects = []
+    for d in [None, *(d for d in DIMENSIONS if not d.many)]:
+        where, where_params = _conditions(single, "cube", options, leave_out=(d.param,) if d else ())
+        key = f"CAST({d.key_sql('cube.')} AS TEXT)" if d else "''"
+        selects.append(
+            f"SELECT '{d.param if d else ''}', {key}, SUM(n) FILTER (WHERE {where}) FROM cube GROUP BY 2"
+        )
+        params += where_params
 
     # Each many-valued dimension: per value, with every filter but its own.
     for d in MANY:
@@ -122,10 +121,11 @@ def count_query(chosen, search, options):
             where, where_params = _conditions(single, CELLS, options)
             rows = f"{CELLS} WHERE {CELLS}.dimension = '{d.param}' AND {where}"
             selects.append(f"SELECT '{d.param}', CAST(value AS TEXT), SUM(n) FROM {rows} GROUP BY value")
-        else:
+        else:  # the members' sets of values first (a few thousand), then each value's members
             where, where_params = _conditions(chosen, facts, options, (d.param,))
-            rows = f"{facts}, {each(connection.vendor, f'{facts}.{d.array}')} WHERE {where}"
-            selects.append(f"SELECT '{d.param}', CAST(v.value AS TEXT), COUNT(*) FROM {rows} GROUP BY 2")
+            sets = f"SELECT {d.array}, COUNT(*) AS n FROM {facts} WHERE {where} GROUP BY {d.array}"
+            rows = f"({sets}) AS sets, {each(connection.vendor, f'sets.{d.array}')}"
+            selects.append(f"SELECT '{d.param}', CAST(v.value AS TEXT), SUM(sets.n) FROM {rows} GROUP BY 2")
         params += where_params
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params
 

@@ -18,22 +18,31 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .counting import FACTS, search_condition
+from .counting import search_condition
 from .dimensions import DIMENSIONS, load_options, load_rows
 from .facets import facets
-from .models import Member, expand_search
+from .models import Member, MemberFacts, expand_search
 from .text import search_words
 
 # sort value → (label, order_by). Ties are broken by name so pages are stable.
+# (The columns are the facts' copies, members.counting.SORT_COLUMNS.)
 SORTS = {
     "name": (_("Name (A–Z)"), ("name_key",)),
-    "newest": (_("Newest members first"), (F("member_since").desc(nulls_last=True), "name_key")),
-    "oldest-founded": (_("Oldest founded first"), (F("founded").asc(nulls_last=True), "name_key")),
-    "youngest-founded": (_("Youngest founded first"), (F("founded").desc(nulls_last=True), "name_key")),
+    "newest": (
+        _("Newest members first"),
+        (F("member_since").desc(nulls_last=True), "name_key"),
+    ),
+    "oldest-founded": (
+        _("Oldest founded first"),
+        (F("founded").asc(nulls_last=True), "name_key"),
+    ),
+    "youngest-founded": (
+        _("Youngest founded first"),
+        (F("founded").desc(nulls_last=True), "name_key"),
+    ),
 }
 DEFAULT_SORT = "name"
 MAX_IGNORED = 20  # unknown values reported back to the visitor, at most
-TABLE = Member._meta.db_table
 
 
 def _raw_condition(sql, params):
@@ -50,7 +59,7 @@ class MemberFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = Member
+        model = MemberFacts  # the directory lists the members' facts (members.counting), then reads a page
         fields = []
 
     @classmethod
@@ -66,7 +75,10 @@ class MemberFilter(django_filters.FilterSet):
         return filters
 
     def __init__(self, data=None, queryset=None, **kwargs):
-        super().__init__(data, queryset if queryset is not None else Member.objects.published(), **kwargs)
+        self.ordering = SORTS[DEFAULT_SORT][1]
+        if queryset is None:
+            queryset = MemberFacts.objects.order_by(*self.ordering)
+        super().__init__(data, queryset, **kwargs)
         self.rows = load_rows()
         self.options = load_options(self.rows)
         for dimension in DIMENSIONS:
@@ -107,25 +119,25 @@ class MemberFilter(django_filters.FilterSet):
 
     def _condition(self, name):
         keys = self.chosen[name]
-        return next(d for d in DIMENSIONS if d.param == name).condition(keys, TABLE, self.options)
+        # Unqualified columns: the facts are this query's only table, even as another's subquery.
+        return next(d for d in DIMENSIONS if d.param == name).condition(keys, "", self.options)
 
     def filter_search(self, queryset, name, value):
         if not self.search:
             return queryset
-        sql, params = search_condition(self.search)
-        matching = f"{TABLE}.id IN (SELECT id FROM {FACTS} WHERE {sql})"  # noqa: S608 (text from code)
-        queryset = queryset.filter(_raw_condition(matching, params))
+        queryset = queryset.filter(_raw_condition(*search_condition(self.search)))
         if not self.form.cleaned_data.get("sort"):  # members whose name has every word come first
             in_name = Q()
             for word in self.words:
                 in_name &= Q(name_key__startswith=word) | Q(name_key__contains=" " + word)
-            return queryset.order_by(
-                Case(When(in_name, then=Value(0)), default=Value(1), output_field=IntegerField()), "name_key"
-            )
+            first = Case(When(in_name, then=Value(0)), default=Value(1), output_field=IntegerField())
+            self.ordering = (first, "name_key")
+            return queryset.order_by(*self.ordering)
         return queryset
 
     def filter_sort(self, queryset, name, value):
-        return queryset.order_by(*SORTS[value][1])
+        self.ordering = SORTS[value][1]
+        return queryset.order_by(*self.ordering)
 
     # --- what views, facets and templates read ---------------------------------------------------
 
@@ -175,6 +187,18 @@ class MemberFilter(django_filters.FilterSet):
     @property
     def sort_value(self):
         return self.value("sort") or DEFAULT_SORT
+
+    def members(self):
+        """The filtered members, in name order (exports)."""
+        return Member.objects.filter(pk__in=self.qs.values("member_id")).order_by("name_key")
+
+    def members_of(self, page):
+        """The members of a page of `qs`, in its order, with their localities: one query, the
+        page's ids its subquery. (The sort keys are members' columns the facts copy.)"""
+        self.qs  # noqa: B018 (filters first: `ordering` is the filtering's)
+        return (
+            Member.objects.filter(pk__in=page.object_list).select_related("locality").order_by(*self.ordering)
+        )
 
     def facets(self):
         """({param: Facet}, members listed): every dimension counted with the other filters."""

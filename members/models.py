@@ -405,16 +405,6 @@ class Member(Bilingual, models.Model):
                 name="members_member_size_valid",
             ),
         ]
-        indexes = [
-            # The directory's default listing, published members in name order, and the same
-            # within a category: the first page's 24 rows are the index's first 24 entries.
-            models.Index(fields=["name_key"], condition=Q(is_published=True), name="members_pub_name_idx"),
-            models.Index(
-                fields=["category", "name_key"],
-                condition=Q(is_published=True),
-                name="members_pub_cat_name_idx",
-            ),
-        ]
 
     def __str__(self):
         return self.name
@@ -490,6 +480,28 @@ class Member(Bilingual, models.Model):
     def refresh_search_text(self):
         """Recompute and store `search_text` without touching `updated_at` or history."""
         Member.objects.filter(pk=self.pk).update(search_text=self.build_search_text())
+
+
+class MemberFacts(models.Model):
+    """A published member as the directory filters, counts, searches and sorts it: a narrow row
+    PostgreSQL keeps (a view on SQLite), made by members.counting. Read only.
+
+    The directory lists these rows and reads only its page's members (`MemberFilter.members_of`).
+    """
+
+    member = models.OneToOneField(
+        Member, primary_key=True, db_column="id", on_delete=models.DO_NOTHING, related_name="facts"
+    )
+    name_key = models.CharField(max_length=200)
+    member_since = models.DateField(null=True)
+    founded = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "members_facts"
+
+    def __str__(self):
+        return f"facts of member {self.pk}"
 
 
 class ContactPersonQuerySet(models.QuerySet):

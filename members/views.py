@@ -34,16 +34,17 @@ def home(request):
 def directory(request):
     filterset = MemberFilter(request.GET)
     facets, total = filterset.facets()
-    paginator = Paginator(filterset.qs.select_related("locality"), PAGE_SIZE)
+    paginator = Paginator(filterset.qs.values_list("member_id", flat=True), PAGE_SIZE)
     paginator.count = total  # counted with the facets, in the same query
     page = paginator.get_page(request.GET.get("page"))
-    label_members(page.object_list, filterset.options)
+    members = label_members(filterset.members_of(page), filterset.options)
     return render(
         request,
         "members/directory.html",
         {
             "filterset": filterset,
             "page": page,
+            "members": members,
             "facets": facets,
             "panel": panel(facets),
             "chips": chips(filterset, facets),
@@ -117,8 +118,8 @@ def organisation_json_ld(request, member):
 
 def _export_rows(request):
     """The public columns only: no e-mail addresses (see columns.PUBLIC_COLUMNS)."""
-    filterset = MemberFilter(request.GET)
-    return filterset.qs, export_rows(filterset.qs, chunk_size=EXPORT_CHUNK, columns=PUBLIC_COLUMNS)
+    members = MemberFilter(request.GET).members()
+    return members, export_rows(members, chunk_size=EXPORT_CHUNK, columns=PUBLIC_COLUMNS)
 
 
 def _attachment(response, extension):

@@ -17,7 +17,7 @@ URL = "members:directory"
 
 
 def listed(response):
-    return [member.name for member in response.context["page"]]
+    return [member.name for member in response.context["members"]]
 
 
 def english(name, **kwargs):
