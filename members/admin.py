@@ -28,7 +28,7 @@ from . import importing, logos
 from .columns import COLUMNS
 from .composition import composition
 from .dimensions import MANY
-from .models import Competence, CompetenceGroup, ContactPerson, ImportBatch, Locality, Member
+from .models import Certification, Competence, CompetenceGroup, ContactPerson, ImportBatch, Locality, Member
 from .resources import MemberExportResource
 
 admin.site.site_header = _("MECHATREC administration")
@@ -202,6 +202,7 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
     list_filter = [
         "category",
         "competences",
+        "certifications",
         CountyFilter,
         "size",
         "is_published",
@@ -230,6 +231,7 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
                     "description_en",
                     ("logo", "logo_preview"),
                     "competences",
+                    "certifications",
                     ("offers_subcontracting", "seeks_partners"),
                 ]
             },
@@ -467,6 +469,20 @@ class CompetenceAdmin(admin.ModelAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, competence):
         return competence.member_count
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ["name", "title_ro", "title_en", "position", "member_count"]
+    search_fields = ["name", "title_ro", "title_en", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, certification):
+        return certification.member_count
 
 
 @admin.register(CompetenceGroup)

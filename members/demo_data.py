@@ -24,6 +24,7 @@ from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
 from .models import (
+    Certification,
     Competence,
     ContactPerson,
     Locality,
@@ -31,7 +32,14 @@ from .models import (
     normalize_fiscal_code,
     unique_slug,
 )
-from .reference_data import BUCHAREST, BUCHAREST_SECTORS, ILFOV_COMMUNES, ILFOV_TOWNS, ensure_reference_data
+from .reference_data import (
+    BUCHAREST,
+    BUCHAREST_SECTORS,
+    CERTIFICATIONS,
+    ILFOV_COMMUNES,
+    ILFOV_TOWNS,
+    ensure_reference_data,
+)
 from .reference_data import locality_slug as _locality_slug
 from .text import fold, name_key
 
@@ -636,6 +644,122 @@ def build_plan(competence_names):
     return plan
 
 
+# --- Certifications: who is likely to hold what --------------------------------------------------
+
+_CERTIFICATION_SLUGS = [slug for slug, _name, _ro, _en in CERTIFICATIONS]
+
+# Enterprises: chance of ISO 9001 by size ("" = size not stated), and of ISO 14001 / ISO 45001 for
+# a firm that already has ISO 9001 (integrated management systems) or does not.
+_ENTERPRISE_9001 = {"micro": 0.35, "small": 0.65, "medium": 0.80, "large": 0.90, "": 0.50}
+_ENTERPRISE_14001 = {"micro": 0.12, "small": 0.40, "medium": 0.60, "large": 0.80, "": 0.25}
+_ENTERPRISE_14001_ALONE = {"micro": 0.0, "small": 0.02, "medium": 0.04, "large": 0.05, "": 0.01}
+_ENTERPRISE_45001_WITH_14001 = 0.65
+_ENTERPRISE_45001 = {"micro": 0.03, "small": 0.10, "medium": 0.20, "large": 0.30, "": 0.06}
+_ENTERPRISE_45001_ALONE = {"micro": 0.0, "small": 0.01, "medium": 0.03, "large": 0.04, "": 0.01}
+
+# Sector schemes: only for firms with a fitting competence (and never for micro firms for IATF).
+_IATF_COMPETENCES = {"cnc-machining", "tooling", "industrial-automation"}
+_IATF = {"micro": 0.0, "small": 0.35, "medium": 0.60, "large": 0.70, "": 0.25}  # given ISO 9001
+_EN9100_COMPETENCES = {
+    "cnc-machining",
+    "micromechanics",
+    "dimensional-metrology",
+    "laboratory-testing",
+    "non-destructive-testing",
+    "composite-materials",
+}
+_EN9100 = {"micro": 0.04, "small": 0.20, "medium": 0.35, "large": 0.45, "": 0.12}  # given ISO 9001
+_MEDICAL_COMPETENCES = {
+    "cnc-machining",
+    "micromechanics",
+    "additive-manufacturing",
+    "embedded-systems",
+    "pcb-design",
+    "smart-sensors",
+    "mems",
+}
+_ISO13485 = {"micro": 0.025, "small": 0.08, "medium": 0.13, "large": 0.18, "": 0.05}
+_SOFTWARE_COMPETENCES = {
+    "industrial-software",
+    "artificial-intelligence",
+    "digital-twins",
+    "industrial-cybersecurity",
+    "internet-of-things",
+}
+_ISO27001 = {"micro": 0.04, "small": 0.08, "medium": 0.18, "large": 0.30, "": 0.07}
+_ISO27001_CYBERSECURITY = 0.30  # a firm selling industrial cybersecurity usually shows 27001
+
+# R&D entities: ISO/IEC 17025 is much likelier when the entity runs testing or measurement labs.
+_RD_9001 = {"small": 0.35, "medium": 0.50, "large": 0.60, "": 0.45, "micro": 0.30}
+_LAB_COMPETENCES = {
+    "laboratory-testing",
+    "calibration",
+    "dimensional-metrology",
+    "non-destructive-testing",
+    "materials-science",
+    "product-certification",
+}
+_RD_17025_LAB = 0.65
+_RD_17025_OTHER = 0.25
+
+
+def draw_certifications(rng, category, size, competence_slugs):
+    """The certification slugs of one member, in the order of CERTIFICATIONS (possibly empty).
+
+    `rng` is a `random.Random`, the only source of randomness. Every call draws exactly
+    len(CERTIFICATIONS) numbers from it whatever the member, so changing one probability above
+    changes no other member's draw. `category` is "rd", "public-authority", "catalyzer" or
+    "enterprise"; `size` "", "micro", "small", "medium" or "large"; `competence_slugs` the
+    member's competence slugs.
+    """
+    u = dict(zip(_CERTIFICATION_SLUGS, (rng.random() for _ in _CERTIFICATION_SLUGS), strict=True))
+    size = size if size in ("micro", "small", "medium", "large") else ""
+    competences = set(competence_slugs or ())
+    held = set()
+
+    if category == "enterprise":
+        if u["iso-9001"] < _ENTERPRISE_9001[size]:
+            held.add("iso-9001")
+        has_9001 = "iso-9001" in held
+        if u["iso-14001"] < (_ENTERPRISE_14001 if has_9001 else _ENTERPRISE_14001_ALONE)[size]:
+            held.add("iso-14001")
+        if has_9001 and "iso-14001" in held:
+            p45 = _ENTERPRISE_45001_WITH_14001
+        elif has_9001:
+            p45 = _ENTERPRISE_45001[size]
+        else:
+            p45 = _ENTERPRISE_45001_ALONE[size]
+        if u["iso-45001"] < p45:
+            held.add("iso-45001")
+        if has_9001 and size != "micro" and competences & _IATF_COMPETENCES and u["iatf-16949"] < _IATF[size]:
+            held.add("iatf-16949")
+        if has_9001 and competences & _EN9100_COMPETENCES and u["en-9100"] < _EN9100[size]:
+            held.add("en-9100")
+        if competences & _MEDICAL_COMPETENCES and u["iso-13485"] < _ISO13485[size]:
+            held.add("iso-13485")
+        if competences & _SOFTWARE_COMPETENCES:
+            p27 = _ISO27001[size]
+            if "industrial-cybersecurity" in competences:
+                p27 = max(p27, _ISO27001_CYBERSECURITY)
+            if u["iso-iec-27001"] < p27:
+                held.add("iso-iec-27001")
+    elif category == "rd":
+        if u["iso-9001"] < _RD_9001[size]:
+            held.add("iso-9001")
+        p17025 = _RD_17025_LAB if competences & _LAB_COMPETENCES else _RD_17025_OTHER
+        if u["iso-iec-17025"] < p17025:
+            held.add("iso-iec-17025")
+    elif category == "catalyzer":
+        if u["iso-9001"] < 0.20:
+            held.add("iso-9001")
+    elif category == "public-authority":
+        if u["iso-9001"] < 0.30:
+            held.add("iso-9001")
+        if u["iso-iec-27001"] < (0.20 if "iso-9001" in held else 0.06):
+            held.add("iso-iec-27001")
+    return [slug for slug in _CERTIFICATION_SLUGS if slug in held]
+
+
 # --- Logos ---------------------------------------------------------------------------------------
 
 _PALETTE = [
@@ -700,6 +824,7 @@ def load_demo_data(stdout=None):
     """Ensure the reference data, then create or update the 144 demo members. Returns a summary."""
     reference = ensure_reference_data(apps)
     competences = {c.slug: c for c in Competence.objects.all()}
+    certifications = {c.slug: c for c in Certification.objects.all()}
     localities = {loc.slug: loc for loc in Locality.objects.all()}
     plan = build_plan({slug: (c.name_ro, c.name_en) for slug, c in competences.items()})
 
@@ -744,6 +869,11 @@ def load_demo_data(stdout=None):
             logos += 1
         member.save()
         member.competences.set([competences[slug] for slug in spec["competences"]])
+        # Drawn apart from the plan's own numbers, so the rest of the demo data stays as it was.
+        held = draw_certifications(
+            random.Random(f"{SEED}-{spec['name']}"), spec["category"], spec["size"], spec["competences"]
+        )
+        member.certifications.set([certifications[slug] for slug in held])
 
         for person in spec["contacts"]:
             _, contact_created = ContactPerson.objects.update_or_create(

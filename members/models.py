@@ -185,6 +185,36 @@ class Competence(Bilingual, models.Model):
         return " ".join([self.name_ro, self.name_en, self.keywords_ro, self.keywords_en])
 
 
+class Certification(Bilingual, models.Model):
+    """A certified management system or accreditation a member may hold (ISO 9001, EN 9100…)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True, help_text=_("As written: ISO/IEC 17025."))
+    slug = models.SlugField(max_length=60, unique=True, help_text=_("Used in directory links."))
+    title_ro = models.CharField(_("subject (Romanian)"), max_length=150, blank=True)
+    title_en = models.CharField(_("subject (English)"), max_length=150, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def title(self):
+        return self.localized("title")
+
+    def lookup_keys(self):
+        """What a spreadsheet may call it."""
+        return [self.slug, self.name]
+
+    def search_terms(self):
+        """What a search finds the members holding this certification by."""
+        return " ".join([self.name, self.title_ro, self.title_en])
+
+
 class Locality(models.Model):
     class Kind(models.TextChoices):
         SECTOR = "sector", _("Bucharest sector")
@@ -362,6 +392,9 @@ class Member(Bilingual, models.Model):
     competences = models.ManyToManyField(
         Competence, blank=True, related_name="members", verbose_name=_("competences")
     )
+    certifications = models.ManyToManyField(
+        Certification, blank=True, related_name="members", verbose_name=_("certifications")
+    )
     offers_subcontracting = models.BooleanField(_("offers subcontracting"), default=False)
     seeks_partners = models.BooleanField(_("seeks project partners"), default=False)
     member_since = models.DateField(_("member since"), null=True, blank=True)
@@ -383,7 +416,9 @@ class Member(Bilingual, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[competences], excluded_fields=["search_text", "name_key"])
+    history = HistoricalRecords(
+        m2m_fields=[competences, certifications], excluded_fields=["search_text", "name_key"]
+    )
 
     class Meta:
         ordering = ["name_key"]

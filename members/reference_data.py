@@ -1,4 +1,4 @@
-"""The curated reference data: the competence taxonomy and the Bucharest–Ilfov gazetteer.
+"""The curated reference data: the competence taxonomy, the certifications and the gazetteer.
 
 Plain Python data plus `ensure_reference_data`, which upserts it by slug. It takes an app
 registry, so data migrations can pass their historical models and the demo loader the real ones;
@@ -315,6 +315,25 @@ COMPETENCE_KEYWORDS = {
     ),
 }
 
+# --- Certifications -----------------------------------------------------------------------------
+
+# (slug, name, subject in Romanian, subject in English); `position` is the order of this list.
+CERTIFICATIONS = [
+    ("iso-9001", "ISO 9001", "Managementul calității", "Quality management"),
+    ("iso-14001", "ISO 14001", "Managementul mediului", "Environmental management"),
+    ("iso-45001", "ISO 45001", "Sănătate și securitate în muncă", "Occupational health and safety"),
+    ("iatf-16949", "IATF 16949", "Calitate în industria auto", "Automotive quality management"),
+    ("en-9100", "EN 9100", "Calitate în industria aerospațială", "Aerospace quality management"),
+    ("iso-13485", "ISO 13485", "Dispozitive medicale", "Medical devices"),
+    (
+        "iso-iec-17025",
+        "ISO/IEC 17025",
+        "Laboratoare de încercări și etalonare",
+        "Testing and calibration laboratories",
+    ),
+    ("iso-iec-27001", "ISO/IEC 27001", "Securitatea informației", "Information security"),
+]
+
 # --- Gazetteer ----------------------------------------------------------------------------------
 
 BUCHAREST = "București"
@@ -439,4 +458,13 @@ def ensure_reference_data(apps):
     for row in LOCALITIES:
         values = dict(row)
         Locality.objects.update_or_create(slug=values.pop("slug"), defaults=values)
+    try:
+        Certification = apps.get_model("members", "Certification")  # noqa: N806
+    except LookupError:  # a data migration older than the certifications
+        Certification = None  # noqa: N806
+    for position, (slug, name, title_ro, title_en) in enumerate(CERTIFICATIONS if Certification else [], 1):
+        Certification.objects.update_or_create(
+            slug=slug,
+            defaults={"name": name, "title_ro": title_ro, "title_en": title_en, "position": position},
+        )
     return {"groups": len(groups), "competences": competences, "localities": len(LOCALITIES)}

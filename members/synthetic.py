@@ -33,9 +33,10 @@ from .demo_data import (
     _random_date,
     _size,
     _texts,
+    draw_certifications,
 )
 from .importing import analyze
-from .models import Competence, ContactPerson, Locality, Member
+from .models import Certification, Competence, ContactPerson, Locality, Member
 from .reference_data import BUCHAREST_SECTORS, ILFOV_COMMUNES, ILFOV_TOWNS, locality_slug
 from .text import fold, name_key
 
@@ -152,9 +153,15 @@ class _Sampler:
             is_synthetic=True,
             **_texts(rng, spec, self.competence_names),
         )
-        # In the order `member.competences.all()` gives, so the text equals what save() would store.
-        member.search_text = member.search_text_with(sorted(competences, key=lambda c: c.name_en))
-        return member, competences
+        held = {
+            "competences": sorted(competences, key=lambda c: c.name_en),  # the order save() reads them in
+            "certifications": [
+                self.certifications[slug]
+                for slug in draw_certifications(rng, category, size, spec["competences"])
+            ],
+        }
+        member.search_text = member.search_text_with([row for rows in held.values() for row in rows])
+        return member, held
 
     def _enterprise_size(self):
         return self.rng.choices(["micro", "small", "medium", "large"], weights=[45, 35, 15, 5])[0]
@@ -178,6 +185,7 @@ def generate_members(count, seed=1, batch_size=BATCH_SIZE):
     counting.defer()
     rng = random.Random(seed)
     sampler = _Sampler(rng, Competence.objects.all(), Locality.objects.all())
+    sampler.certifications = {c.slug: c for c in Certification.objects.all()}
     first_number = Member.objects.filter(is_synthetic=True).count() + 1
     categories = _plan_categories(rng, count)
     _insert(sampler, categories, first_number, batch_size)
@@ -193,7 +201,6 @@ def _insert(sampler, categories, first_number, batch_size):
     Drawing (text building, folding) is pure Python and writing mostly waits on the database, so
     the two overlap on a 2-core machine. One thread draws every batch in order: still deterministic.
     """
-    through = Member.competences.through
 
     def draw(start):
         chunk = categories[start : start + batch_size]
@@ -206,12 +213,17 @@ def _insert(sampler, categories, first_number, batch_size):
             if start + batch_size < len(categories):
                 upcoming = drawer.submit(draw, start + batch_size)
             # PostgreSQL and SQLite ≥ 3.35 return the new primary keys, needed for the links.
-            Member.objects.bulk_create([member for member, _competences in drawn])
-            through.objects.bulk_create(
-                through(member_id=member.pk, competence_id=competence.pk)
-                for member, competences in drawn
-                for competence in competences
-            )
+            Member.objects.bulk_create([member for member, _held in drawn])
+            for field in ("competences", "certifications"):
+                through = Member._meta.get_field(field).remote_field.through
+                name = through._meta.get_field(
+                    Member._meta.get_field(field).related_model._meta.model_name
+                ).attname
+                through.objects.bulk_create(
+                    through(member_id=member.pk, **{name: row.pk})
+                    for member, held in drawn
+                    for row in held[field]
+                )
 
 
 def _rebuild_and_analyze():
@@ -229,6 +241,7 @@ def delete_synthetic_members():
     counting.defer()
     synthetic = Member.objects.filter(is_synthetic=True)
     Member.competences.through.objects.filter(member__in=synthetic).delete()
+    Member.certifications.through.objects.filter(member__in=synthetic).delete()
     ContactPerson.objects.filter(member__in=synthetic).delete()
     deleted = synthetic.count()
     with connection.cursor() as cursor:

@@ -10,7 +10,7 @@ from django.http import QueryDict
 
 from members.dimensions import DIMENSIONS
 from members.filters import MemberFilter
-from members.models import Member
+from members.models import Certification, Member
 
 FILTER_STATES = [
     {},
@@ -24,6 +24,9 @@ FILTER_STATES = [
     {"q": ["automatizari"]},
     {"q": ["senzori ilfov"], "category": ["enterprise"]},
     {"q": ["frezare"], "competence": ["mems"]},
+    {"certification": ["iso-9001"]},
+    {"certification": ["iso-9001"], "competence": ["mems"], "size": ["micro", "small"]},
+    {"certification": ["en-9100", "iso-14001"], "category": ["enterprise"]},
 ]
 
 
@@ -34,8 +37,9 @@ def varied_members(make_member, competences, localities):
     slugs = ["industrial-robotics", "mems", "cnc-machining", "smart-sensors", "industrial-automation"]
     picked = [c for c in competences if c.slug in slugs]
     texts = ["Automatizări și senzori", "Frezare CNC", "Consultanță", ""]
+    certifications = list(Certification.objects.filter(slug__in=["iso-9001", "iso-14001", "en-9100"]))
     for i in range(60):
-        make_member(
+        member = make_member(
             category=rng.choice(Member.Category.values),
             size=rng.choice(["", *Member.Size.values]),
             locality=rng.choice([None, *localities]),
@@ -45,6 +49,7 @@ def varied_members(make_member, competences, localities):
             short_description_ro=rng.choice(texts),
             is_published=i % 10 != 0,
         )
+        member.certifications.set(rng.sample(certifications, rng.randint(0, 2)))
 
 
 def listed_count(data):
@@ -54,7 +59,11 @@ def listed_count(data):
 def counted_by_hand(state):
     """The members `state` lets through, worked out in Python from the model instances."""
     searched = {m.pk for m in Member.objects.search(state["q"][0])} if "q" in state else set()
-    members = Member.objects.published().select_related("locality").prefetch_related("competences")
+    members = (
+        Member.objects.published()
+        .select_related("locality")
+        .prefetch_related("competences", "certifications")
+    )
     return sum(
         all(passes(member, param, values, searched) for param, values in state.items()) for member in members
     )
@@ -62,8 +71,8 @@ def counted_by_hand(state):
 
 def passes(member, param, values, searched):
     locality = member.locality
-    if param == "competence":
-        return bool({c.slug for c in member.competences.all()} & set(values))
+    if param in ("competence", "certification"):
+        return bool({c.slug for c in getattr(member, f"{param}s").all()} & set(values))
     if param in ("locality", "county"):
         place = locality and (
             locality.slug if param == "locality" else locality.county.replace("ș", "s").lower()
