@@ -167,9 +167,10 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# DIRECTORY_CACHE=off makes public pages bypass every cache of directory data (see members.cache);
-# the benchmark's "cold" runs use it. The version number is still bumped, so turning it back on
-# never serves anything stale.
+# DIRECTORY_CACHE=off makes public pages bypass the page cache (see members.cache): every page is
+# rendered, as one nobody asked for before; template fragments and reference data still come
+# from the cache. The benchmark's "cold" runs use it. The version number is still bumped, so
+# turning it back on never serves anything stale.
 DIRECTORY_CACHE = env_bool("DIRECTORY_CACHE", True)
 
 # --- Authentication -------------------------------------------------------------------------

@@ -32,7 +32,8 @@ def bump_version():
 
 
 def enabled():
-    """False when DIRECTORY_CACHE=off: callers must then compute the page data afresh."""
+    """False when DIRECTORY_CACHE=off: pages are then rendered for every request, as for an address
+    nobody asked for before (their fragments and reference data still come from the cache)."""
     return settings.DIRECTORY_CACHE
 
 
@@ -41,9 +42,7 @@ def versioned_key(*parts):
 
 
 def get_or_set(key, compute, timeout):
-    """`compute()` cached under `versioned_key(key)`, or computed afresh when DIRECTORY_CACHE=off."""
-    if not enabled():
-        return compute()
+    """`compute()` cached under `versioned_key(key)`: never stale, as the version changes with the data."""
     return cache.get_or_set(versioned_key(key), compute, timeout=timeout)
 
 

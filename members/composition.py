@@ -8,9 +8,11 @@ from django.utils.translation import ngettext
 from .models import Member
 
 
-def composition(queryset):
-    """'100 enterprises · 13 R&D entities · …' for the members in `queryset` (one GROUP BY)."""
-    counts = dict(queryset.order_by().values_list("category").annotate(n=Count("pk")))
+def composition(queryset=None, counts=None):
+    """'100 enterprises · 13 R&D entities · …' for the members in `queryset` (one GROUP BY), or
+    for `counts` ({category: members}) already counted."""
+    if counts is None:
+        counts = dict(queryset.order_by().values_list("category").annotate(n=Count("pk")))
     labels = {
         Member.Category.ENTERPRISE: lambda n: ngettext("%(n)s enterprise", "%(n)s enterprises", n),
         Member.Category.RD: lambda n: ngettext("%(n)s R&D entity", "%(n)s R&D entities", n),

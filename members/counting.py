@@ -13,6 +13,8 @@ few thousand cells instead of 100,000 members, and a search counts narrow rows. 
 (development) both are views with the same columns and the same definition.
 """
 
+from itertools import combinations
+
 from django.db import connection
 
 from .dimensions import MANY, SINGLE
@@ -40,6 +42,40 @@ def search_condition(expanded, prefix=""):
     return sql, [
         pattern for word, tokens in expanded for pattern in [f"% {word}%", *(f"% {t} %" for t in tokens)]
     ]
+
+
+def contains_all(array, ids):
+    """SQL and params: the array column holds every one of `ids` (PostgreSQL's GIN index serves it)."""
+    if connection.vendor == "postgresql":
+        return f"{array} @> CAST(%s AS bigint[])", [list(ids)]
+    placeholders = ", ".join(["%s"] * len(ids))
+    return f"(SELECT COUNT(*) FROM json_each({array}) WHERE value IN ({placeholders})) = {len(ids)}", [*ids]
+
+
+def similar_members(member_id, competence_ids, count):
+    """SQL and params of Member.objects.similar_to: level by level, from all the competences down
+    to one, the first `count` facts rows by name holding exactly that many; then the best."""
+
+    def holds(at_least):
+        parts = [contains_all("f.competence_ids", ids) for ids in combinations(competence_ids, at_least)]
+        return " OR ".join(f"({sql})" for sql, _ in parts) or "FALSE", [p for _, ps in parts for p in ps]
+
+    levels, params = [], []
+    for shared in range(len(competence_ids), 0, -1):
+        (more, more_params), (enough, enough_params) = holds(shared + 1), holds(shared)
+        levels.append(  # each level in a subquery of its own: SQLite takes no parentheses in a UNION
+            f"SELECT * FROM (SELECT f.id, f.name_key, {shared} AS shared FROM {FACTS} f WHERE f.id <> %s"
+            f" AND ({enough}) AND NOT ({more}) ORDER BY f.name_key LIMIT {int(count)}) AS level{shared}"
+        )
+        params += [member_id, *enough_params, *more_params]
+    levels = " UNION ALL ".join(levels)
+    best = f"SELECT * FROM ({levels}) AS level ORDER BY shared DESC, name_key LIMIT {int(count)}"
+    sql = (
+        "SELECT m.id, m.name, m.slug, m.category, l.name AS locality_name, best.shared"
+        f" FROM ({best}) AS best JOIN members_member m ON m.id = best.id"
+        " LEFT JOIN members_locality l ON l.id = m.locality_id ORDER BY best.shared DESC, m.name_key"
+    )
+    return sql, params
 
 
 def each(vendor, array):
@@ -84,6 +120,9 @@ def _postgresql(single, many):
         f"CREATE TABLE {FACTS} AS {facts_select('postgresql', single=single, many=many)} WITH NO DATA",
         f"ALTER TABLE {FACTS} ADD PRIMARY KEY (id)",
         SEARCH_INDEX,
+        *(
+            f"CREATE INDEX {FACTS}_{d.array} ON {FACTS} USING gin ({d.array})" for d in many
+        ),  # similar members
         # The directory in name order, and within a category: a page is a stretch of one of these.
         f"CREATE INDEX {FACTS}_name_key ON {FACTS} (name_key)",
         f"CREATE INDEX {FACTS}_category_name_key ON {FACTS} (category, name_key)",

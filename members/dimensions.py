@@ -10,9 +10,10 @@ how the counting query names the option (a code, an id, "1" for a flag), both as
 """
 
 from dataclasses import dataclass
+from functools import cached_property, partial
 
 from django.db.models import Value
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -65,7 +66,7 @@ class Choice(Dimension):
     choices: type = None
 
     def options(self, rows):
-        return [Option(code, code, str(label)) for code, label in self.choices.choices]
+        return [Option(code, code, capfirst(str(label))) for code, label in self.choices.choices]
 
 
 @dataclass(frozen=True)
@@ -226,26 +227,39 @@ def page_language():
 
 
 def label_members(members, options):
-    """Give each member `held`: [(dimension, [Option])] for the many-valued dimensions, by label.
+    """Give each member `held`: [(dimension, [Option])] of the many-valued dimensions, by label.
 
-    One query for a page of members, whatever the number of dimensions; the labels come from
-    the options already loaded, so no reference row is read again.
+    `held` is a callable a template calls: the first card that needs it reads the options of the
+    whole page in one query (a card served from the fragment cache never does). The labels come
+    from the options already loaded, so no reference row is read again.
     """
     members = list(members)
-    ids = [member.pk for member in members]
-    links = [
-        d.through.objects.filter(member_id__in=ids)
-        .annotate(param=Value(d.param))
-        .values_list("param", "member_id", d.link_column)
-        for d in MANY
-    ]
-    option_of = {d.param: {option.key: option for option in options[d.param]} for d in MANY}
-    held = {}
-    for param, member_id, key in links[0].union(*links[1:], all=True) if ids else ():
-        held.setdefault((member_id, param), []).append(option_of[param][str(key)])
+    page = _HeldOnPage([member.pk for member in members], options)
     for member in members:
-        member.held = [(d, sorted(held.get((member.pk, d.param), []), key=_label)) for d in MANY]
+        member.held = partial(page.of, member.pk)
     return members
+
+
+class _HeldOnPage:
+    def __init__(self, ids, options):
+        self.ids, self.options = ids, options
+
+    @cached_property
+    def options_by_member(self):
+        links = [
+            d.through.objects.filter(member_id__in=self.ids)
+            .annotate(param=Value(d.param))
+            .values_list("param", "member_id", d.link_column)
+            for d in MANY
+        ]
+        option_of = {d.param: {option.key: option for option in self.options[d.param]} for d in MANY}
+        held = {}
+        for param, member_id, key in links[0].union(*links[1:], all=True):
+            held.setdefault((member_id, param), []).append(option_of[param][str(key)])
+        return held
+
+    def of(self, member_id):
+        return [(d, sorted(self.options_by_member.get((member_id, d.param), []), key=_label)) for d in MANY]
 
 
 def held_by(member):

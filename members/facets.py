@@ -8,6 +8,7 @@ thousand rows whatever the number of members; any other count (a search, two com
 counts the matching members' narrow facts rows.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -24,14 +25,13 @@ class FacetOption:
     selected: bool
     children: list = field(default_factory=list)  # the nested dimension's options (a county's localities)
 
+    def __post_init__(self):
+        # Choosing it would list nobody: its checkbox is disabled (unless it is already chosen).
+        self.empty = not self.count and not self.selected
+
     @property
     def child_selected(self):
         return any(child.selected for child in self.children)
-
-    @property
-    def empty(self):
-        """Choosing it would list nobody: the checkbox is disabled (unless already chosen)."""
-        return not self.count and not self.selected
 
 
 @dataclass
@@ -130,6 +130,14 @@ def count_query(chosen, search, options):
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params
 
 
+def totals(param):
+    """{option key: published members} of a single-valued dimension, nothing filtered: one query."""
+    key = BY_PARAM[param].key_sql(f"{CELLS}.")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT CAST({key} AS TEXT), SUM(n) FROM {CELLS} WHERE dimension = '' GROUP BY 1")
+        return {key: int(number) for key, number in cursor.fetchall()}
+
+
 def count_members(chosen, search, options):
     """({param: {option key: members}}, members listed): one query."""
     sql, params = count_query(chosen, search, options)
@@ -168,6 +176,12 @@ def facets(chosen_values, chosen, search, options):
             ):
                 facet_option.children = nested.groups.get(option.key, [])
     return result, total
+
+
+def panel_key(facet_list):
+    """What the filter panel shows, as a short key for its cached fragment."""
+    state = [(o.value, o.count, o.selected) for facet in facet_list.values() for o in facet.options]
+    return hashlib.sha1(repr(state).encode(), usedforsecurity=False).hexdigest()
 
 
 def panel(facet_list):

@@ -11,17 +11,18 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 import django_filters
+from django import forms
 from django.db.models import BooleanField, Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
-from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import cache
 from .counting import search_condition
 from .dimensions import DIMENSIONS, load_options, load_rows
 from .facets import facets
-from .models import Member, MemberFacts, expand_search
+from .models import Member, MemberFacts, expand_search, search_terms
 from .text import search_words
 
 # sort value → (label, order_by). Ties are broken by name so pages are stable.
@@ -49,6 +50,18 @@ def _raw_condition(sql, params):
     return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 (generated text; values are params)
 
 
+class KnownValuesField(forms.MultipleChoiceField):
+    """A dimension's values as given, once MemberFilter has dropped those matching no option: the
+    form need not copy and check every competence and locality again on every request."""
+
+    def valid_value(self, value):
+        return True
+
+
+class DimensionFilter(django_filters.MultipleChoiceFilter):
+    field_class = KnownValuesField
+
+
 class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
     sort = django_filters.ChoiceFilter(
@@ -65,13 +78,8 @@ class MemberFilter(django_filters.FilterSet):
     @classmethod
     def get_filters(cls):
         filters = super().get_filters()
-        for dimension in DIMENSIONS:
-            kind = (
-                django_filters.MultipleChoiceFilter if dimension.repeatable else django_filters.ChoiceFilter
-            )
-            filters[dimension.param] = kind(
-                field_name=dimension.param, label=dimension.label, method="filter_dimension"
-            )
+        for d in DIMENSIONS:
+            filters[d.param] = DimensionFilter(field_name=d.param, label=d.label, method="filter_dimension")
         return filters
 
     def __init__(self, data=None, queryset=None, **kwargs):
@@ -79,12 +87,10 @@ class MemberFilter(django_filters.FilterSet):
         if queryset is None:
             queryset = MemberFacts.objects.order_by(*self.ordering)
         super().__init__(data, queryset, **kwargs)
-        self.rows = load_rows()
-        self.options = load_options(self.rows)
-        for dimension in DIMENSIONS:
-            self.filters[dimension.param].extra["choices"] = [
-                (o.value, o.label) for o in self.options[dimension.param]
-            ]
+        # Reference data, cached until anything in the directory changes (members.cache).
+        self.rows = cache.get_or_set("reference-rows", load_rows, timeout=3600)
+        language = get_language()
+        self.options = cache.get_or_set(f"options-{language}", lambda: load_options(self.rows), timeout=3600)
         self.ignored = []  # (filter label, value): what the visitor sent that matches no option
         if self.is_bound:
             self.data = self._known_values_only(self.data)
@@ -142,25 +148,18 @@ class MemberFilter(django_filters.FilterSet):
     # --- what views, facets and templates read ---------------------------------------------------
 
     def value(self, name):
-        """The cleaned value of one filter (a list for the repeatable ones)."""
+        """The cleaned value of one filter (a list for the dimensions)."""
         self.errors  # noqa: B018 (runs validation once)
         value = self.form.cleaned_data.get(name)
-        if name in self.filters and isinstance(self.filters[name], django_filters.MultipleChoiceFilter):
-            return value or []
-        return value or ""
+        return (value or []) if isinstance(self.filters.get(name), DimensionFilter) else (value or "")
 
-    @property
+    @cached_property
     def chosen_values(self):
         """{param: [chosen values as in the URL]} of the active dimension filters."""
-        result = {}
-        for dimension in DIMENSIONS:
-            value = self.value(dimension.param)
-            values = value if isinstance(value, list) else [value] if value else []
-            if values:
-                result[dimension.param] = values
-        return result
+        values = {dimension.param: self.value(dimension.param) for dimension in DIMENSIONS}
+        return {param: chosen for param, chosen in values.items() if chosen}
 
-    @property
+    @cached_property
     def chosen(self):
         """{param: [option keys]} of the active dimension filters, as the counting tables name them."""
         result = {}
@@ -169,15 +168,18 @@ class MemberFilter(django_filters.FilterSet):
             result[param] = [key_of[value] for value in values]
         return result
 
-    @property
+    @cached_property
     def words(self):
         return search_words(self.value("q"))
 
     @cached_property
     def search(self):
         """The search's words, each with the reference rows it names (members.models.expand_search)."""
+        if not self.words:
+            return []
         rows = [row for kind in self.rows.values() for row in kind]
-        return expand_search(self.value("q"), rows) if self.words else []
+        terms = cache.get_or_set("search-terms", lambda: search_terms(rows), timeout=3600)
+        return expand_search(self.value("q"), terms)
 
     @property
     def query(self):
@@ -196,9 +198,8 @@ class MemberFilter(django_filters.FilterSet):
         """The members of a page of `qs`, in its order, with their localities: one query, the
         page's ids its subquery. (The sort keys are members' columns the facts copy.)"""
         self.qs  # noqa: B018 (filters first: `ordering` is the filtering's)
-        return (
-            Member.objects.filter(pk__in=page.object_list).select_related("locality").order_by(*self.ordering)
-        )
+        members = Member.objects.filter(pk__in=page.object_list).select_related("locality")
+        return members.order_by(*self.ordering)
 
     def facets(self):
         """({param: Facet}, members listed): every dimension counted with the other filters."""
@@ -233,7 +234,7 @@ def chips(filterset, facet_list):
         result.append(Chip(text, query_without(filterset, "q")))
     for facet in facet_list.values():
         for option in facet.selected:
-            result.append(Chip(capfirst(option.label), query_without(filterset, facet.param, option.value)))
+            result.append(Chip(option.label, query_without(filterset, facet.param, option.value)))
     return result
 
 

@@ -255,6 +255,11 @@ class Locality(models.Model):
 # --- Members ----------------------------------------------------------------------------------
 
 
+# Similar members are ranked by at most this many of a member's competences (the combinations of
+# them that the ranking query spells out grow fast beyond it).
+MAX_SIMILAR_BY = 6
+
+
 def reference_fields():
     """The many-to-many fields of Member (competences…): the reference rows a member holds."""
     return [field.name for field in Member._meta.many_to_many]
@@ -268,20 +273,23 @@ def search_token(row):
     return f"#{row._meta.model_name}{row.pk}"
 
 
-def expand_search(query, rows=None):
+def search_terms(rows):
+    """[(token, words)] of reference rows (localities, competences…): what `expand_search` reads."""
+    return [(search_token(row), words(row.search_terms())) for row in rows]
+
+
+def expand_search(query, terms=None):
     """[(word, [tokens])]: each word of `query`, with the tokens of the reference rows (localities,
     competences…) one of whose names or keywords has a word starting with it.
 
     A member matches a word when one of its own words starts with it or it holds one of those
-    rows; it matches the query when it matches every word. `rows`: every reference row, as
-    members.dimensions.load_rows() gives them; read here when not given.
+    rows; it matches the query when it matches every word. `terms`: `search_terms()` of every
+    reference row; read here when not given.
     """
-    if rows is None:
-        rows = [
-            *Locality.objects.all(),
-            *(row for f in Member._meta.many_to_many for row in f.related_model.objects.all()),
-        ]
-    terms = [(search_token(row), words(row.search_terms())) for row in rows]
+    if terms is None:
+        rows = [*Locality.objects.all()]
+        rows += [row for field in Member._meta.many_to_many for row in field.related_model.objects.all()]
+        terms = search_terms(rows)
     return [
         (word, [token for token, row_words in terms if any(w.startswith(word) for w in row_words)])
         for word in search_words(query)
@@ -296,6 +304,22 @@ class MemberQuerySet(models.QuerySet):
     def for_directory(self):
         """Published rows for list pages: one JOIN for locality, one query per many-valued field."""
         return self.published().select_related("locality").prefetch_related(*reference_fields())
+
+    def similar_to(self, member, count=4):
+        """Published members sharing the most of `member`'s competences, then by name: one query.
+
+        Level by level, from all its competences down to one, the first `count` members by name
+        holding exactly that many of them (so no level reads more than it could show, and a
+        competence held by half the directory costs no more than a rare one); then the best
+        `count` of those. Each member has `shared` (how many) and `locality_name`.
+        """
+        from .counting import similar_members  # members.counting writes the counting tables' SQL
+
+        ids = sorted(competence.pk for competence in member.competences.all())[:MAX_SIMILAR_BY]
+        if not ids:
+            return []
+        sql, params = similar_members(member.pk, ids, count)
+        return list(self.raw(sql, params))  # noqa: S611 (text from code; ids are parameters)
 
     def search(self, query):
         """Members matching every word of `query` (see `expand_search`), on any database and

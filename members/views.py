@@ -4,18 +4,18 @@ import csv
 import json
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from . import cache
 from .cache import public_page
 from .columns import PUBLIC_COLUMNS, export_rows, neutralise_formula
 from .composition import composition
 from .dimensions import held_by, label_members
-from .facets import panel
+from .facets import panel, panel_key, totals
 from .filters import MemberFilter, chips, query_without
 from .models import Member
 
@@ -27,7 +27,8 @@ EXPORT_CHUNK = 2000
 
 @public_page
 def home(request):
-    return render(request, "home.html", {"composition": composition(Member.objects.published())})
+    # From the counting tables: the same few hundred cells at 144 or 100,000 members.
+    return render(request, "home.html", {"composition": composition(counts=totals("category"))})
 
 
 @public_page
@@ -47,6 +48,8 @@ def directory(request):
             "members": members,
             "facets": facets,
             "panel": panel(facets),
+            "panel_key": panel_key(facets),
+            "cache_version": cache.version(),
             "chips": chips(filterset, facets),
             "export_query": query_without(filterset),
         },
@@ -63,24 +66,9 @@ def profile(request, slug):
             "member": member,
             "held": held_by(member),
             "contacts": list(member.contacts.public()),
-            "similar": similar_members(member),
+            "similar": Member.objects.similar_to(member, SIMILAR_COUNT),
             "json_ld": organisation_json_ld(request, member),
         },
-    )
-
-
-def similar_members(member):
-    """Published members sharing the most competences with `member` (one query)."""
-    shared = [c.pk for c in member.competences.all()]  # prefetched
-    if not shared:
-        return []
-    return list(
-        Member.objects.published()
-        .exclude(pk=member.pk)
-        .filter(competences__in=shared)
-        .annotate(shared=Count("competences"))
-        .select_related("locality")
-        .order_by("-shared", "name_key")[:SIMILAR_COUNT]
     )
 
 

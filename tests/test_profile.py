@@ -125,6 +125,26 @@ def test_similar_members_are_those_sharing_most_competences_and_published(
     assert "Ascuns SRL" not in response.content.decode()
 
 
+def test_similar_members_rank_by_shared_competences_then_by_name_and_say_how_many(
+    client, make_member, mems, robotics
+):
+    cnc = Competence.objects.get(slug="cnc-machining")
+    member = make_member(name="Eu SRL", competences=[mems, robotics, cnc])
+    for letter in "EDCBA":
+        make_member(name=f"{letter} Una SRL", competences=[robotics])
+    make_member(name="Zeta Două SRL", competences=[mems, cnc])
+    make_member(
+        name="Omega Trei SRL", competences=[mems, robotics, cnc, Competence.objects.get(slug="tooling")]
+    )
+    similar = client.get(profile_url(member)).context["similar"]
+    assert [(m.name, m.shared) for m in similar] == [
+        ("Omega Trei SRL", 3),
+        ("Zeta Două SRL", 2),
+        ("A Una SRL", 1),
+        ("B Una SRL", 1),
+    ]
+
+
 def test_a_logo_is_shown_as_a_thumbnail_that_keeps_its_proportions(client, make_member):
     member = make_member(logo=png(400, 200))
     html = client.get(profile_url(member)).content.decode()

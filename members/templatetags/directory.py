@@ -3,6 +3,7 @@
 import logging
 
 from django import template
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from sorl.thumbnail import get_thumbnail
@@ -36,6 +37,13 @@ def logo_thumbnail(logo, geometry):
         _thumbnails[key] = (image.url, *image.size)
     url, width, height = _thumbnails[key]
     return {"url": url, "width": width, "height": height}
+
+
+@register.filter
+def thousands(number):
+    """12345 as "12.345" on Romanian pages and "12,345" on English ones, as Django's intcomma
+    writes it, for the hundred counts of a directory page."""
+    return f"{number:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
 
 
 @register.simple_tag
