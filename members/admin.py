@@ -455,34 +455,31 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
         self.message_user(request, message % {"n": changed}, messages.SUCCESS)
 
 
+class ReferenceAdmin(admin.ModelAdmin):
+    """A reference table members hold rows of (competences, certifications): how many hold each."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, row):
+        return row.member_count
+
+
 @admin.register(Competence)
-class CompetenceAdmin(admin.ModelAdmin):
+class CompetenceAdmin(ReferenceAdmin):
     list_display = ["name_ro", "name_en", "group", "slug", "member_count"]
     list_filter = ["group"]
     list_select_related = ["group"]
-    search_fields = ["name_ro", "name_en", "slug"]
+    search_fields = ["name_ro", "name_en", "slug", "keywords_ro", "keywords_en"]
     prepopulated_fields = {"slug": ["name_en"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(member_count=Count("members"))
-
-    @admin.display(description=_("members"), ordering="member_count")
-    def member_count(self, competence):
-        return competence.member_count
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(ReferenceAdmin):
     list_display = ["name", "title_ro", "title_en", "position", "member_count"]
     search_fields = ["name", "title_ro", "title_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(member_count=Count("members"))
-
-    @admin.display(description=_("members"), ordering="member_count")
-    def member_count(self, certification):
-        return certification.member_count
 
 
 @admin.register(CompetenceGroup)

@@ -66,3 +66,24 @@ def test_punctuation_is_no_part_of_a_word(cnc, make_member):
     assert found("frezare!!!") == found("(frezare)") == [cnc.name]
     assert len(found("'%_\\")) == 2  # no word at all: no search
     assert found("#competence") == []  # the tokens competences leave in search texts are out of reach
+
+
+def test_the_manager_edits_a_competences_keywords_in_the_admin_and_search_follows(manager_client, cnc):
+    machining = Competence.objects.get(slug="cnc-machining")
+    url = f"/admin/members/competence/{machining.pk}/change/"
+    form = manager_client.get(url).content.decode()
+    assert 'name="keywords_ro"' in form and 'name="keywords_en"' in form
+    response = manager_client.post(
+        url,
+        {
+            "name_ro": machining.name_ro,
+            "name_en": machining.name_en,
+            "slug": machining.slug,
+            "group": machining.group_id,
+            "keywords_ro": "ajustaj",
+            "keywords_en": "fitting",
+        },
+    )
+    assert response.status_code == 302
+    assert found("ajustaj") == found("fitting") == [cnc.name]
+    assert found("frezare") == []  # the old keyword is gone

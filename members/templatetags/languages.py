@@ -19,10 +19,9 @@ def language_versions(context):
     """[(code, name, switch url, absolute page url)] for every language.
 
     The switch URL goes through `switch_language`, which remembers the choice; the current
-    language has none (the switcher shows it as plain text; a reverse() costs some 130,000
-    instructions). The absolute page URL is the other version itself, for the
-    hreflang and canonical links. base.html asks once per page; the switcher and the hreflang
-    links share the answer.
+    language has none (the switcher shows it as plain text). The absolute page URL is the other
+    version itself, for the hreflang and canonical links. base.html asks once per page; the
+    switcher and the hreflang links share the answer.
     """
     request = context.get("request")
     if request is None:  # the 500 page is rendered without a request: no links
