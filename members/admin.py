@@ -8,10 +8,11 @@ import tablib
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,7 +29,16 @@ from . import importing, logos
 from .columns import COLUMNS
 from .composition import composition
 from .dimensions import MANY
-from .models import Certification, Competence, CompetenceGroup, ContactPerson, ImportBatch, Locality, Member
+from .models import (
+    Certification,
+    Competence,
+    CompetenceGroup,
+    ContactPerson,
+    ImportBatch,
+    Locality,
+    Member,
+    fiscal_code_variants,
+)
 from .resources import MemberExportResource
 
 admin.site.site_header = _("MECHATREC administration")
@@ -129,6 +139,27 @@ class MemberAdminForm(forms.ModelForm):
             return logos.clean_logo(logo)
         return logo
 
+    def clean_name(self):
+        return self._refuse_a_clash("name")
+
+    def clean_fiscal_code(self):
+        return self._refuse_a_clash("fiscal_code")
+
+    def _refuse_a_clash(self, field):
+        """A name or fiscal code another member has: say who, with a link to that member (the
+        model would say it without the link; its check skips a field that has an error)."""
+        value = self.cleaned_data.get(field)
+        probe = Member(pk=self.instance.pk, **{field: value or ""})
+        other = probe.clashes(exclude={"name", "fiscal_code"} - {field}).get(field)
+        if other:
+            link = format_html(
+                '<a href="{}">{}</a>', reverse("admin:members_member_change", args=[other.pk]), other.name
+            )
+            # The translated sentence escaped around the link: "This fiscal code belongs to <a…>X</a>."
+            before, _placeholder, after = str(Member.CLASH_MESSAGES[field]).partition("%(member)s")
+            raise ValidationError(format_html("{}{}{}", before, link, after), code=f"{field}_taken")
+        return value
+
     def clean(self):
         cleaned_data = super().clean()
         opened_at = self.cleaned_data.get("opened_at")
@@ -179,11 +210,34 @@ COMPLETENESS_PARTS = [
 ]
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's pages, answering 404 for an address that names no object or version
+    (its own views pass "5/change" to the database and fail with a 500)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._pk_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._pk_or_404(object_id)
+        self._pk_or_404(version_id, self.model.history.model._meta.pk)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _pk_or_404(self, value, pk_field=None):
+        pk_field = pk_field or self.model._meta.pk
+        try:
+            return pk_field.to_python(unquote(value))
+        except ValidationError:
+            raise Http404 from None
+
+
 @admin.register(Member)
-class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
+class MemberAdmin(ExportActionMixin, HistoryAdmin):
     form = MemberAdminForm
-    # Ours, so django-import-export's export button is added to it rather than replacing it.
-    change_list_template = "admin/members/member/change_list.html"
+    # Ours extends django-import-export's (the export button), which extends Django's; so ours
+    # has the last word on the buttons' block (the composition line is placed after them).
+    change_list_template = "admin/change_list.html"
+    import_export_change_list_template = "admin/members/member/change_list.html"
     resource_classes = [MemberExportResource]
     export_formats = [base_formats.XLSX, base_formats.CSV]
     export_form_class = ExportForm  # fixed columns: the export must import back unchanged
@@ -250,6 +304,7 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
         # simple-history fills the revert form from the old version's fields but the *current*
         # competences (and other many-to-many fields); remember the version so get_form can
         # offer its own.
+        self._pk_or_404(version_id, Member.history.model._meta.pk)
         request.member_version = Member.history.filter(id=object_id, history_id=version_id).first()
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -309,6 +364,9 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term:
             results = results | queryset.search(search_term)
+            codes = fiscal_code_variants(search_term)
+            if codes:  # "RO 171017031", "171 017 031", "17101703" (without the check digit)
+                results = results | queryset.filter(fiscal_code__in=codes)
         return results, may_have_duplicates
 
     def changelist_view(self, request, extra_context=None):
@@ -419,11 +477,17 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
             self.message_user(request, str(refused), messages.ERROR)
             return self._render_preview(request, context, refused.preview, status=409)
         del request.session[PENDING_IMPORT]
-        message = gettext("Import #%(batch)d done: %(summary)s.") % {
-            "batch": batch.pk,
-            "summary": preview.summary(),
-        }
-        self.message_user(request, message, messages.SUCCESS)
+        if batch is None:
+            message = gettext("Nothing to import: %(summary)s. No import batch was recorded.") % {
+                "summary": preview.summary()
+            }
+            self.message_user(request, message, messages.INFO)
+        else:
+            message = gettext("Import #%(batch)d done: %(summary)s.") % {
+                "batch": batch.pk,
+                "summary": preview.summary(),
+            }
+            self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:members_member_changelist"))
 
     def import_template_view(self, request, extension):
@@ -500,7 +564,7 @@ class LocalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(SimpleHistoryAdmin):
+class ContactPersonAdmin(HistoryAdmin):
     list_display = ["name", "member", "role", "public_consent"]
     list_filter = ["public_consent"]
     list_select_related = ["member"]

@@ -35,7 +35,7 @@ from .models import (
     reference_fields,
     validate_fiscal_code,
 )
-from .text import fold, name_key
+from .text import comma_below, fold, name_key
 
 # A spreadsheet of a few hundred members is well under this; bigger is a mistake or an attack.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -108,6 +108,9 @@ class RowResult:
     related: dict = field(default_factory=dict)  # many-valued column → reference rows (if in the file)
     changes: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    # The file's spelling of a matched member's name when it differs from the stored one only in
+    # case, diacritics, spacing or punctuation: the stored name is kept ("same member, spelling kept").
+    kept_spelling: str = ""
 
 
 @dataclass
@@ -115,6 +118,11 @@ class Preview:
     file_name: str
     rows: list
     ignored_columns: list
+    encoding: str = "utf-8"  # what was read: a key of ENCODING_LABELS
+
+    @property
+    def encoding_label(self):
+        return ENCODING_LABELS[self.encoding]
 
     def count(self, status):
         return sum(1 for row in self.rows if row.status == status)
@@ -145,14 +153,16 @@ class Preview:
 
 
 def read_rows(content):
-    """The header and the data rows of an XLSX or CSV file, as (row number, {column: text}).
+    """The header, the data rows as (row number, {column: text}), and what was read ("xlsx" or
+    the CSV's encoding, a key of ENCODING_LABELS).
 
     Blank rows are skipped but keep their number, so errors point at the row the manager sees.
     """
     if len(content) > MAX_FILE_BYTES:
         raise ImportFileError(_("The file is larger than 5 MB."))
     is_xlsx = content.startswith(b"PK\x03\x04")  # XLSX files are ZIP archives
-    table = _xlsx_table(content) if is_xlsx else _csv_table(content)
+    encoding = "xlsx" if is_xlsx else detect_encoding(content)
+    table = _xlsx_table(content) if is_xlsx else _csv_table(content, encoding)
     header, rows = _split_header(table)
     records = []
     for number, cells in rows:
@@ -161,7 +171,7 @@ def read_rows(content):
             records.append((number, record))
     if len(records) > MAX_ROWS:
         raise ImportFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
-    return header, records
+    return header, records, encoding
 
 
 def _xlsx_table(content):
@@ -178,12 +188,45 @@ def _xlsx_table(content):
         workbook.close()
 
 
-def _csv_table(content):
+# What the preview says was read; the CSV encodings Excel and LibreOffice save Romanian text in.
+ENCODING_LABELS = {
+    "xlsx": gettext_lazy("XLSX"),
+    "utf-8-sig": gettext_lazy("UTF-8 with a byte-order mark"),
+    "utf-8": gettext_lazy("UTF-8"),
+    "cp1250": gettext_lazy("Windows-1250"),
+    "iso-8859-2": gettext_lazy("ISO-8859-2"),
+}
+
+
+def detect_encoding(content):
+    """The encoding of a CSV file: UTF-8 (with or without BOM), Windows-1250 or ISO-8859-2.
+
+    UTF-8 is tried first: other encodings' accented letters are almost never valid UTF-8. The
+    two 8-bit encodings put ă â î ş ţ at the same bytes; they differ in 0x80–0x9F (Windows-1250's
+    „ ” Š Ţ…, control characters in ISO-8859-2) and in a few letters of 0xA0–0xBF (ISO-8859-2's
+    Š Ś Ž… are symbols such as © « ® in Windows-1250). The one reading more of those bytes as
+    letters wins; a tie is Windows-1250, what Excel's "CSV" saves on a Romanian Windows.
+    """
+    if content.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
     try:
-        text = content.decode("utf-8-sig")
+        content.decode("utf-8")
     except UnicodeDecodeError:
-        # Excel's "CSV" (not "CSV UTF-8") on a Romanian Windows saves in Windows-1250.
-        text = content.decode("cp1250", errors="replace")
+        pass
+    else:
+        return "utf-8"
+    differing = bytes(sorted({b for b in content if 0x80 <= b <= 0xBF}))
+    if any(b <= 0x9F for b in differing):
+        return "cp1250"
+    letters = {
+        encoding: sum(ch.isalpha() for ch in differing.decode(encoding, errors="replace"))
+        for encoding in ("cp1250", "iso-8859-2")
+    }
+    return "iso-8859-2" if letters["iso-8859-2"] > letters["cp1250"] else "cp1250"
+
+
+def _csv_table(content, encoding):
+    text = content.decode(encoding, errors="replace")
     if "\x00" in text:
         raise ImportFileError(_("This is not a CSV or XLSX file."))
     first_line = next((line for line in text.splitlines() if line.strip()), "")
@@ -221,7 +264,8 @@ def cell_text(value):
         value = value.date()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value).replace("\u00a0", " ").strip()
+    # Compared with stored text, which is always comma-below (members.models.CommaBelowText).
+    text = comma_below(str(value).replace("\u00a0", " ").strip())
     # Undo `columns.neutralise_formula`: "'+40 21…" was written for "+40 21…".
     if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
         text = text[1:]
@@ -390,14 +434,14 @@ def current_value(member, column):
 
 def preview_file(content, file_name=""):
     """What importing this file would do, row by row, without changing anything."""
-    header, records = read_rows(content)
+    header, records, encoding = read_rows(content)
     lookups = Lookups()
     known = set(COLUMNS)
     columns = [c for c in COLUMNS if c in header and c != "county"]
     ignored = [c for c in header if c and c not in known]
     claimed = {}  # member pk or new name key / fiscal code → the row that claimed it
     rows = [_preview_row(number, record, columns, lookups, claimed) for number, record in records]
-    return Preview(file_name=file_name, rows=rows, ignored_columns=ignored)
+    return Preview(file_name=file_name, rows=rows, ignored_columns=ignored, encoding=encoding)
 
 
 def _preview_row(number, record, columns, lookups, claimed):
@@ -463,6 +507,7 @@ def _compare(row, columns):
         row.status = "new"
         row.changes = [Change(c, "", display(_new_value(row, c))) for c in columns if _new_value(row, c)]
         return
+    _keep_stored_spelling(row)
     for column in columns:
         if column in REFERENCE_COLUMNS:
             if column not in row.related:
@@ -475,6 +520,16 @@ def _compare(row, columns):
         if old != new:
             row.changes.append(Change(column, display(old), display(new)))
     row.status = "updated" if row.changes else "unchanged"
+
+
+def _keep_stored_spelling(row):
+    """A matched member keeps its name when the file's differs only in case, diacritics, spacing
+    or punctuation ("ŞTIINŢA MATERIALELOR SA" for "Știința Materialelor SA"): a spreadsheet's
+    upper case or a keyboard without ș must not rewrite a name; a real rename still does."""
+    new = row.values.get("name")
+    if new and new != row.member.name and name_key(new) == row.member.name_key:
+        del row.values["name"]
+        row.kept_spelling = new
 
 
 def _new_value(row, column):
@@ -492,7 +547,8 @@ def import_file(content, file_name, user, expected_fingerprint=None):
     The preview is computed again inside the transaction, so what is written matches the data
     as it is now. With `expected_fingerprint` (the preview the manager confirmed), a file whose
     effect changed meanwhile (someone edited a member) is refused rather than applied unseen.
-    Refused: nothing is written and ImportRefused carries the new preview.
+    Refused: nothing is written and ImportRefused carries the new preview. A file that changes
+    nothing writes nothing: the batch is None.
 
     `user` is required: the batch and every history row say who imported (README, "Batches").
     """
@@ -506,6 +562,9 @@ def import_file(content, file_name, user, expected_fingerprint=None):
             raise ImportRefused(
                 preview, _("The members changed since the preview; check this new preview and confirm again.")
             )
+        changed = [row for row in preview.rows if row.status in ("new", "updated")]
+        if not changed:
+            return preview, None
         batch = ImportBatch.objects.create(
             user=user,
             file_name=file_name[:255],
@@ -513,7 +572,6 @@ def import_file(content, file_name, user, expected_fingerprint=None):
             updated_count=preview.count("updated"),
             unchanged_count=preview.count("unchanged"),
         )
-        changed = [row for row in preview.rows if row.status in ("new", "updated")]
         for row in changed:
             _write_row(row, user, batch.change_reason)
     if len(changed) > ANALYZE_AFTER:
