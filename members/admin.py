@@ -25,7 +25,7 @@ from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 from sorl.thumbnail import get_thumbnail
 
-from . import importing, logos
+from . import changes, importing, logos
 from .columns import COLUMNS
 from .composition import composition
 from .dimensions import MANY
@@ -201,6 +201,80 @@ class MemberAdminForm(forms.ModelForm):
         widgets = {dimension.field: forms.CheckboxSelectMultiple for dimension in MANY}
 
 
+LEAVE = ""  # a bulk-edit choice that leaves the field as each member has it
+
+
+class BulkEditForm(forms.Form):
+    """What to change in every selected member; everything left blank stays as it is."""
+
+    size = forms.ChoiceField(
+        label=_("Size"),
+        required=False,
+        choices=[(LEAVE, _("— leave as it is —")), *Member.Size.choices],
+    )
+    offers_subcontracting = forms.ChoiceField(
+        label=_("Offers subcontracting"),
+        required=False,
+        choices=[(LEAVE, _("— leave as it is —")), ("yes", _("yes (set)")), ("no", _("no (clear)"))],
+    )
+    seeks_partners = forms.ChoiceField(
+        label=_("Seeks project partners"),
+        required=False,
+        choices=[(LEAVE, _("— leave as it is —")), ("yes", _("yes (set)")), ("no", _("no (clear)"))],
+    )
+    verified_on = forms.DateField(
+        label=_("Data verified on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave blank to keep each member's date."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Add and remove, for each many-valued field (competences, certifications…).
+        for dimension in MANY:
+            model_field = Member._meta.get_field(dimension.field)
+            for verb, label in (("add", _("Add %(what)s")), ("remove", _("Remove %(what)s"))):
+                self.fields[f"{verb}_{dimension.field}"] = forms.ModelMultipleChoiceField(
+                    label=label % {"what": model_field.verbose_name},
+                    queryset=dimension.rows(),
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for dimension in MANY:
+            both = set(cleaned_data.get(f"add_{dimension.field}") or []) & set(
+                cleaned_data.get(f"remove_{dimension.field}") or []
+            )
+            if both:
+                self.add_error(
+                    f"remove_{dimension.field}",
+                    _("Both added and removed: %(names)s.") % {"names": ", ".join(map(str, both))},
+                )
+        if not self.errors and not self.edit():
+            raise ValidationError(_("Choose at least one change."), code="nothing")
+        return cleaned_data
+
+    def edit(self):
+        """The form's answer as a members.changes.BulkEdit."""
+        data = self.cleaned_data
+        values = {}
+        if data.get("size"):
+            values["size"] = data["size"]
+        for flag in ("offers_subcontracting", "seeks_partners"):
+            if data.get(flag):
+                values[flag] = data[flag] == "yes"
+        if data.get("verified_on"):
+            values["verified_on"] = data["verified_on"]
+        return changes.BulkEdit(
+            add={d.field: list(data.get(f"add_{d.field}") or []) for d in MANY},
+            remove={d.field: list(data.get(f"remove_{d.field}") or []) for d in MANY},
+            values=values,
+        )
+
+
 COMPLETENESS_PARTS = [
     ("has_logo", _("logo")),
     ("has_text_ro", _("Romanian text")),
@@ -270,7 +344,7 @@ class MemberAdmin(ExportActionMixin, HistoryAdmin):
     search_help_text = _("Name, fiscal code or any word of the descriptions, competences or locality.")
     readonly_fields = ["logo_preview", "created_at", "updated_at"]
     inlines = [ContactPersonInline]
-    actions = ["publish", "unpublish", "mark_verified"]
+    actions = ["publish", "unpublish", "mark_verified", "bulk_edit"]
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -413,6 +487,32 @@ class MemberAdmin(ExportActionMixin, HistoryAdmin):
             "%(n)d member marked as verified today.", "%(n)d members marked as verified today.", changed
         )
         self.message_user(request, message % {"n": changed}, messages.SUCCESS)
+
+    @admin.action(description=_("Edit the selected members together…"), permissions=["change"])
+    def bulk_edit(self, request, queryset):
+        """A form first (Django runs actions on POST only); the edit on its "apply" POST."""
+        members = list(queryset.order_by("name_key"))
+        form = BulkEditForm(request.POST if request.POST.get("apply") == "yes" else None)
+        if form.is_bound and form.is_valid():
+            changed = changes.apply_bulk_edit(members, form.edit(), request.user, gettext_noop("Bulk edit"))
+            message = ngettext(
+                "%(n)d member changed (%(unchanged)d already as asked).",
+                "%(n)d members changed (%(unchanged)d already as asked).",
+                len(changed),
+            ) % {"n": len(changed), "unchanged": len(members) - len(changed)}
+            self.message_user(request, message, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Edit the selected members together"),
+            "members": members,
+            "form": form,
+            "errors": form.errors if form.is_bound else None,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        status = 400 if form.is_bound else 200
+        return TemplateResponse(request, "admin/members/member/bulk_edit.html", context, status=status)
 
     # --- Spreadsheet import: upload → preview → confirm (members.importing does the work) ---
 
