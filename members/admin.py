@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +100,8 @@ class ContactPersonInline(admin.StackedInline):
 
 
 PENDING_IMPORT = "members_pending_import"
+# simple-history keeps a change reason in 100 characters; "revert to version #123456: " takes 27.
+REVERT_REASON_LENGTH = 70
 
 
 class ImportUploadForm(forms.Form):
@@ -129,7 +131,7 @@ class MemberAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            # From the database, not the instance: the history "revert" form passes an old version.
+            # From the database, not the instance, which a caller may have changed before the form.
             current = Member.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
             self.fields["opened_at"].initial = current.isoformat() if current else ""
 
@@ -199,6 +201,56 @@ class MemberAdminForm(forms.ModelForm):
         field_classes = {"logo": forms.FileField}
         # 30+ competences: plain checkboxes work without JavaScript and with a keyboard.
         widgets = {dimension.field: forms.CheckboxSelectMultiple for dimension in MANY}
+
+
+def _when(moment):
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+class RevertForm(forms.Form):
+    """Which differing fields to restore from an earlier version (all by default), and why."""
+
+    restore = forms.MultipleChoiceField(
+        label=_("Restore"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one field to restore.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=REVERT_REASON_LENGTH,
+        help_text=_("Recorded in the history with the revert."),
+    )
+    # The member's `updated_at` when the preview was shown: a change since refuses the revert.
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, member, differences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields["restore"].choices = [(d.field, d.label) for d in differences]
+        self.fields["restore"].initial = [d.field for d in differences]
+        self.fields["opened_at"].initial = member.updated_at.isoformat()
+
+    def clean_opened_at(self):
+        opened_at = self.cleaned_data["opened_at"]
+        now = self.member.updated_at.isoformat()
+        if opened_at and opened_at != now:
+            # The page shown again carries the new time, so confirming what it shows goes through.
+            self.data = self.data.copy()
+            self.data["opened_at"] = now
+            raise ValidationError(
+                _(
+                    "This member was changed since you opened this page; the differences below are "
+                    "against its values now. Check them and confirm again."
+                ),
+                code="changed_since_opened",
+            )
+        return opened_at
+
+    def change_reason(self, version):
+        """What the history records: the version reverted to, and the manager's reason if any."""
+        reason = f"revert to version #{version.history_id}"
+        return f"{reason}: {self.cleaned_data['reason']}" if self.cleaned_data["reason"] else reason
 
 
 LEAVE = ""  # a bulk-edit choice that leaves the field as each member has it
@@ -375,28 +427,56 @@ class MemberAdmin(ExportActionMixin, HistoryAdmin):
     ]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history fills the revert form from the old version's fields but the *current*
-        # competences (and other many-to-many fields); remember the version so get_form can
-        # offer its own.
-        self._pk_or_404(version_id, Member.history.model._meta.pk)
-        request.member_version = Member.history.filter(id=object_id, history_id=version_id).first()
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        version = getattr(request, "member_version", None)
-        if version is None:
-            return form
-        held = {
-            d.field: [getattr(row, d.link_column) for row in getattr(version, d.field).all()] for d in MANY
+        """Revert to an earlier version, with a preview: the fields that version would change,
+        today's value beside the version's, each ticked; the manager unticks what to keep, may
+        give a reason, and the history records the revert (members.changes.restore_fields)."""
+        member = self.get_object(request, unquote(object_id))
+        version_pk = self._pk_or_404(version_id, Member.history.model._meta.pk)
+        version = Member.history.filter(id=getattr(member, "pk", None), history_id=version_pk).first()
+        if member is None or version is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, member):
+            raise PermissionDenied
+        found = changes.differences(member, version)
+        form = RevertForm(
+            request.POST if request.method == "POST" else None, member=member, differences=found
+        )
+        if request.method == "POST":
+            if not self.has_change_permission(request, member):
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    changes.restore_fields(
+                        member,
+                        version,
+                        form.cleaned_data["restore"],
+                        request.user,
+                        form.change_reason(version),
+                    )
+                except changes.RestoreRefused as refused:
+                    form.add_error(None, refused.error.messages)
+                else:
+                    message = ngettext(
+                        "%(n)d field restored from the version of %(date)s.",
+                        "%(n)d fields restored from the version of %(date)s.",
+                        len(form.cleaned_data["restore"]),
+                    ) % {"n": len(form.cleaned_data["restore"]), "date": _when(version.history_date)}
+                    self.message_user(request, message, messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:members_member_change", args=[member.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Revert %(member)s to the version of %(date)s")
+            % {"member": member, "date": _when(version.history_date)},
+            "member": member,
+            "version": version,
+            "form": form,
+            "rows": list(zip(found, form["restore"], strict=True)),
+            "may_change": self.has_change_permission(request, member),
         }
-
-        class RevertForm(form):
-            def __init__(self, *args, **form_kwargs):
-                form_kwargs["initial"] = {**form_kwargs.get("initial", {}), **held}
-                super().__init__(*args, **form_kwargs)
-
-        return RevertForm
+        context.update(extra_context or {})
+        status = 400 if form.is_bound and form.errors else 200
+        return TemplateResponse(request, "admin/members/member/revert_preview.html", context, status=status)
 
     def has_export_permission(self, request):
         # django-import-export lets any staff user export unless told otherwise: only those who

@@ -27,6 +27,15 @@ def test_member_change_form_has_no_accessibility_violations(
     assert_no_axe_violations(manager_page)
 
 
+def test_revert_preview_has_no_accessibility_violations(manager_page, live_server, make_member):
+    member = make_member(phone="021 111")
+    first = member.history.first()
+    member.phone = "021 999"
+    member.save()
+    manager_page.goto(f"{live_server.url}/admin/members/member/{member.pk}/history/{first.history_id}/")
+    assert_no_axe_violations(manager_page)
+
+
 def test_bulk_edit_form_has_no_accessibility_violations(manager_page, live_server, make_member):
     make_member(name="Alfa SRL")
     page = manager_page
