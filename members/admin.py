@@ -649,7 +649,11 @@ class MemberAdmin(ExportActionMixin, HistoryAdmin):
         content = base64.b64decode(pending["content"])
         try:
             preview, batch = importing.import_file(
-                content, pending["file_name"], request.user, expected_fingerprint=pending["fingerprint"]
+                content,
+                pending["file_name"],
+                request.user,
+                expected_fingerprint=pending["fingerprint"],
+                overwrite_their_changes=request.POST.get("overwrite") == "yes",
             )
         except importing.ImportRefused as refused:
             pending["fingerprint"] = refused.preview.fingerprint()

@@ -99,6 +99,30 @@ class CellError:
 
 
 @dataclass
+class Kept:
+    """A field the file would set back to a value it had before someone changed it: the file
+    was made (exported, or filled in) before that change. Kept unless the manager overwrites."""
+
+    column: str
+    today: str  # as shown
+    file: str  # as shown
+    user: str  # who made the change the file would undo
+    when: datetime.datetime
+    value: object  # the file's parsed value (reference rows for a many-valued column)
+
+    def __str__(self):
+        moment = timezone.localtime(self.when)
+        at = moment.strftime("%H:%M" if moment.date() == timezone.localdate() else "%d.%m.%Y %H:%M")
+        return _("%(column)s: would undo %(user)s's change of %(time)s (%(file)s → %(today)s)") % {
+            "column": self.column,
+            "user": self.user,
+            "time": at,
+            "file": self.file or "—",
+            "today": self.today or "—",
+        }
+
+
+@dataclass
 class RowResult:
     number: int  # as the spreadsheet program shows it: the header is row 1
     name: str
@@ -111,6 +135,7 @@ class RowResult:
     # The file's spelling of a matched member's name when it differs from the stored one only in
     # case, diacritics, spacing or punctuation: the stored name is kept ("same member, spelling kept").
     kept_spelling: str = ""
+    kept: list = field(default_factory=list)  # [Kept]: colleagues' changes the file would undo
 
 
 @dataclass
@@ -139,9 +164,21 @@ class Preview:
     def has_errors(self):
         return any(row.errors for row in self.rows)
 
+    @property
+    def kept(self):
+        return [kept for row in self.rows for kept in row.kept]
+
     def fingerprint(self):
         """Identifies what this preview would do; the confirmation must match what was shown."""
-        shown = [(r.number, r.status, [(c.column, c.old, c.new) for c in r.changes]) for r in self.rows]
+        shown = [
+            (
+                r.number,
+                r.status,
+                [(c.column, c.old, c.new) for c in r.changes],
+                [(k.column, k.today, k.file) for k in r.kept],
+            )
+            for r in self.rows
+        ]
         return hashlib.sha256(repr(shown).encode()).hexdigest()
 
     def summary(self):
@@ -441,6 +478,7 @@ def preview_file(content, file_name=""):
     ignored = [c for c in header if c and c not in known]
     claimed = {}  # member pk or new name key / fiscal code → the row that claimed it
     rows = [_preview_row(number, record, columns, lookups, claimed) for number, record in records]
+    _respect_colleagues([row for row in rows if row.status == "updated"])
     return Preview(file_name=file_name, rows=rows, ignored_columns=ignored, encoding=encoding)
 
 
@@ -532,6 +570,81 @@ def _keep_stored_spelling(row):
         row.kept_spelling = new
 
 
+def _respect_colleagues(rows):
+    """Move to `row.kept` each change that would set a field back to a value the member had
+    before someone changed it: the file holds the value from before that change (it was exported
+    or filled in earlier), so applying it would silently undo a colleague's work.
+
+    Reads the history of the members these rows update, oldest first: one query, and one more
+    per many-valued column (competences…) the file changes.
+    """
+    columns = {c.column for row in rows for c in row.changes}
+    if not columns:
+        return
+    attnames = {c: Member._meta.get_field(SIMPLE_FIELDS[c]).attname for c in columns if c in SIMPLE_FIELDS}
+    history = (
+        Member.history.filter(id__in=[row.member.pk for row in rows])
+        .order_by("history_date", "history_id")
+        .values("id", "history_id", "history_date", "history_user__username", *attnames.values())
+    )
+    versions, by_history_id = {}, {}
+    for version in history:
+        versions.setdefault(version["id"], []).append(version)
+        by_history_id[version["history_id"]] = version
+    for column in columns & set(REFERENCE_COLUMNS):
+        # The history keeps each version's rows of a many-to-many field in a table of its own.
+        dimension = REFERENCE_COLUMNS[column]
+        for version in by_history_id.values():
+            version[column] = set()
+        links = _history_links(dimension).filter(history_id__in=list(by_history_id))
+        for history_id, row_id in links.values_list("history_id", dimension.link_column):
+            by_history_id[history_id][column].add(row_id)
+    for row in rows:
+        for change in list(row.changes):
+            if change.column in REFERENCE_COLUMNS:
+                value = row.related[change.column]
+                wanted, key = {item.pk for item in value}, change.column
+            else:
+                value = row.values[SIMPLE_FIELDS[change.column]]
+                wanted = value.pk if isinstance(value, Locality) else value
+                key = attnames[change.column]
+            undone = _change_undone(versions.get(row.member.pk, []), key, wanted)
+            if undone is None:
+                continue
+            row.changes.remove(change)
+            if change.column in REFERENCE_COLUMNS:
+                del row.related[change.column]
+            else:
+                del row.values[SIMPLE_FIELDS[change.column]]
+            user = undone["history_user__username"] or _("someone")
+            row.kept.append(Kept(change.column, change.old, change.new, user, undone["history_date"], value))
+        if not row.changes:
+            row.status = "unchanged"
+
+
+def _history_links(dimension):
+    """The history's table of `dimension`'s many-to-many rows (HistoricalMember_competences…)."""
+    relation = next(
+        r for r in Member.history.model._meta.related_objects if r.name.endswith(f"_{dimension.field}")
+    )
+    return relation.related_model.objects
+
+
+def _change_undone(versions, attname, value):
+    """The history version that changed `attname` away from `value` after it last held it, or
+    None when the field never held `value` (a new value: the file's to set)."""
+    held = [i for i, version in enumerate(versions) if _same(version[attname], value)]
+    if not held or held[-1] == len(versions) - 1:
+        return None
+    return versions[held[-1] + 1]
+
+
+def _same(stored, value):
+    if isinstance(stored, str) and isinstance(value, str):
+        return comma_below(stored) == value
+    return stored == value
+
+
 def _new_value(row, column):
     if column in REFERENCE_COLUMNS:
         return row.related.get(column)
@@ -541,14 +654,15 @@ def _new_value(row, column):
 # --- Commit and revert ------------------------------------------------------------------------
 
 
-def import_file(content, file_name, user, expected_fingerprint=None):
+def import_file(content, file_name, user, expected_fingerprint=None, overwrite_their_changes=False):
     """Import the file in one transaction and return (preview, batch).
 
     The preview is computed again inside the transaction, so what is written matches the data
     as it is now. With `expected_fingerprint` (the preview the manager confirmed), a file whose
     effect changed meanwhile (someone edited a member) is refused rather than applied unseen.
     Refused: nothing is written and ImportRefused carries the new preview. A file that changes
-    nothing writes nothing: the batch is None.
+    nothing writes nothing: the batch is None. Fields the preview keeps because a colleague changed
+    them since the file's value (`RowResult.kept`) are written only with `overwrite_their_changes`.
 
     `user` is required: the batch and every history row say who imported (README, "Batches").
     """
@@ -562,6 +676,16 @@ def import_file(content, file_name, user, expected_fingerprint=None):
             raise ImportRefused(
                 preview, _("The members changed since the preview; check this new preview and confirm again.")
             )
+        if overwrite_their_changes:
+            for row in preview.rows:
+                for kept in row.kept:
+                    if kept.column in REFERENCE_COLUMNS:
+                        row.related[kept.column] = kept.value
+                    else:
+                        row.values[SIMPLE_FIELDS[kept.column]] = kept.value
+                    row.changes.append(Change(kept.column, kept.today, kept.file))
+                    row.status = "updated"
+                row.kept = []
         changed = [row for row in preview.rows if row.status in ("new", "updated")]
         if not changed:
             return preview, None

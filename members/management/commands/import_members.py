@@ -31,6 +31,14 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; save nothing.")
         parser.add_argument(
+            "--overwrite-their-changes",
+            action="store_true",
+            help=(
+                "Also set the fields someone changed after the value the file holds (listed as "
+                "kept); without it they keep their values."
+            ),
+        )
+        parser.add_argument(
             "--user",
             help=(
                 "Username of the person importing: the history and the import batch record the "
@@ -39,7 +47,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, file, dry_run, user, **options):
+    def handle(self, file, dry_run, user, overwrite_their_changes, **options):
         # A dry run saves nothing, so needs no user; a name given anyway is checked all the same.
         acting_user = self._user(user) if user or not dry_run else None
         try:
@@ -52,7 +60,9 @@ class Command(BaseCommand):
             if dry_run:
                 preview, batch = importing.preview_file(content, file.name), None
             else:
-                preview, batch = importing.import_file(content, file.name, acting_user)
+                preview, batch = importing.import_file(
+                    content, file.name, acting_user, overwrite_their_changes=overwrite_their_changes
+                )
         except importing.ImportFileError as error:
             raise CommandError(str(error)) from error
         except importing.ImportRefused as refused:
@@ -136,6 +146,8 @@ class Command(BaseCommand):
                     _("row %(number)d: same member, spelling kept: %(name)s (the file says %(spelling)s)")
                     % {"number": row.number, "name": row.member.name, "spelling": row.kept_spelling}
                 )
+            for kept in row.kept:
+                self.stdout.write(_("row %(number)d: kept: %(kept)s") % {"number": row.number, "kept": kept})
             for error in row.errors:
                 self.stderr.write(str(error))
         self.stdout.write(preview.summary())
