@@ -488,7 +488,8 @@ def _preview_row(number, record, columns, lookups, claimed):
         try:
             value = parse_value(column, record[column], lookups, county=record.get("county", ""))
         except ValidationError as error:
-            row.errors.append(CellError(number, column, " ".join(error.messages)))
+            # Each message once: a website fails Django's URL check and ours with the same words.
+            row.errors.append(CellError(number, column, " ".join(dict.fromkeys(error.messages))))
             continue
         if column in REFERENCE_COLUMNS:
             row.related[column] = value

@@ -6,6 +6,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
+from members import importing
 from members.models import Member
 from tests.test_admin_manager import change_form_data
 
@@ -103,3 +104,8 @@ def test_the_composition_line_comes_after_the_import_and_export_buttons(manager_
     # Django floats the buttons up beside the title; the line must follow them to clear them
     # (measured in a browser at 1280 px in tests/browser/test_admin_journeys.py).
     assert page.index('class="object-tools"') < page.index('class="cluster-composition"')
+
+
+def test_a_bad_website_in_a_spreadsheet_is_explained_once(db):
+    preview = importing.preview_file(b"name,category,website\nX SRL,enterprise,http://not a url\n", "x.csv")
+    assert [str(error) for error in preview.errors] == ["Row 2, column “website”: Enter a valid URL."]
