@@ -211,7 +211,9 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ro"
 LANGUAGES = [("ro", "Română"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then Romanian for Django's, simple-history's and import-export's own admin strings
+# where their catalogues use cedilla letters or have none (locale_overrides/ro/…/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Bucharest")
 USE_I18N = True
 USE_TZ = True

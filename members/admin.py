@@ -8,13 +8,14 @@ import tablib
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -24,11 +25,20 @@ from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 from sorl.thumbnail import get_thumbnail
 
-from . import importing, logos
+from . import changes, importing, logos
 from .columns import COLUMNS
 from .composition import composition
 from .dimensions import MANY
-from .models import Certification, Competence, CompetenceGroup, ContactPerson, ImportBatch, Locality, Member
+from .models import (
+    Certification,
+    Competence,
+    CompetenceGroup,
+    ContactPerson,
+    ImportBatch,
+    Locality,
+    Member,
+    fiscal_code_variants,
+)
 from .resources import MemberExportResource
 
 admin.site.site_header = _("MECHATREC administration")
@@ -90,6 +100,8 @@ class ContactPersonInline(admin.StackedInline):
 
 
 PENDING_IMPORT = "members_pending_import"
+# simple-history keeps a change reason in 100 characters; "revert to version #123456: " takes 27.
+REVERT_REASON_LENGTH = 70
 
 
 class ImportUploadForm(forms.Form):
@@ -119,7 +131,7 @@ class MemberAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            # From the database, not the instance: the history "revert" form passes an old version.
+            # From the database, not the instance, which a caller may have changed before the form.
             current = Member.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
             self.fields["opened_at"].initial = current.isoformat() if current else ""
 
@@ -128,6 +140,27 @@ class MemberAdminForm(forms.ModelForm):
         if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
             return logos.clean_logo(logo)
         return logo
+
+    def clean_name(self):
+        return self._refuse_a_clash("name")
+
+    def clean_fiscal_code(self):
+        return self._refuse_a_clash("fiscal_code")
+
+    def _refuse_a_clash(self, field):
+        """A name or fiscal code another member has: say who, with a link to that member (the
+        model would say it without the link; its check skips a field that has an error)."""
+        value = self.cleaned_data.get(field)
+        probe = Member(pk=self.instance.pk, **{field: value or ""})
+        other = probe.clashes(exclude={"name", "fiscal_code"} - {field}).get(field)
+        if other:
+            link = format_html(
+                '<a href="{}">{}</a>', reverse("admin:members_member_change", args=[other.pk]), other.name
+            )
+            # The translated sentence escaped around the link: "This fiscal code belongs to <a…>X</a>."
+            before, _placeholder, after = str(Member.CLASH_MESSAGES[field]).partition("%(member)s")
+            raise ValidationError(format_html("{}{}{}", before, link, after), code=f"{field}_taken")
+        return value
 
     def clean(self):
         cleaned_data = super().clean()
@@ -170,6 +203,130 @@ class MemberAdminForm(forms.ModelForm):
         widgets = {dimension.field: forms.CheckboxSelectMultiple for dimension in MANY}
 
 
+def _when(moment):
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+class RevertForm(forms.Form):
+    """Which differing fields to restore from an earlier version (all by default), and why."""
+
+    restore = forms.MultipleChoiceField(
+        label=_("Restore"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one field to restore.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=REVERT_REASON_LENGTH,
+        help_text=_("Recorded in the history with the revert."),
+    )
+    # The member's `updated_at` when the preview was shown: a change since refuses the revert.
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, member, differences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields["restore"].choices = [(d.field, d.label) for d in differences]
+        self.fields["restore"].initial = [d.field for d in differences]
+        self.fields["opened_at"].initial = member.updated_at.isoformat()
+
+    def clean_opened_at(self):
+        opened_at = self.cleaned_data["opened_at"]
+        now = self.member.updated_at.isoformat()
+        if opened_at and opened_at != now:
+            # The page shown again carries the new time, so confirming what it shows goes through.
+            self.data = self.data.copy()
+            self.data["opened_at"] = now
+            raise ValidationError(
+                _(
+                    "This member was changed since you opened this page; the differences below are "
+                    "against its values now. Check them and confirm again."
+                ),
+                code="changed_since_opened",
+            )
+        return opened_at
+
+    def change_reason(self, version):
+        """What the history records: the version reverted to, and the manager's reason if any."""
+        reason = f"revert to version #{version.history_id}"
+        return f"{reason}: {self.cleaned_data['reason']}" if self.cleaned_data["reason"] else reason
+
+
+LEAVE = ""  # a bulk-edit choice that leaves the field as each member has it
+
+
+class BulkEditForm(forms.Form):
+    """What to change in every selected member; everything left blank stays as it is."""
+
+    size = forms.ChoiceField(
+        label=_("Size"),
+        required=False,
+        choices=[(LEAVE, _("— leave as it is —")), *Member.Size.choices],
+    )
+    offers_subcontracting = forms.ChoiceField(
+        label=_("Offers subcontracting"),
+        required=False,
+        choices=[(LEAVE, _("— leave as it is —")), ("yes", _("yes (set)")), ("no", _("no (clear)"))],
+    )
+    seeks_partners = forms.ChoiceField(
+        label=_("Seeks project partners"),
+        required=False,
+        choices=[(LEAVE, _("— leave as it is —")), ("yes", _("yes (set)")), ("no", _("no (clear)"))],
+    )
+    verified_on = forms.DateField(
+        label=_("Data verified on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave blank to keep each member's date."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Add and remove, for each many-valued field (competences, certifications…).
+        for dimension in MANY:
+            model_field = Member._meta.get_field(dimension.field)
+            for verb, label in (("add", _("Add %(what)s")), ("remove", _("Remove %(what)s"))):
+                self.fields[f"{verb}_{dimension.field}"] = forms.ModelMultipleChoiceField(
+                    label=label % {"what": model_field.verbose_name},
+                    queryset=dimension.rows(),
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for dimension in MANY:
+            both = set(cleaned_data.get(f"add_{dimension.field}") or []) & set(
+                cleaned_data.get(f"remove_{dimension.field}") or []
+            )
+            if both:
+                self.add_error(
+                    f"remove_{dimension.field}",
+                    _("Both added and removed: %(names)s.") % {"names": ", ".join(map(str, both))},
+                )
+        if not self.errors and not self.edit():
+            raise ValidationError(_("Choose at least one change."), code="nothing")
+        return cleaned_data
+
+    def edit(self):
+        """The form's answer as a members.changes.BulkEdit."""
+        data = self.cleaned_data
+        values = {}
+        if data.get("size"):
+            values["size"] = data["size"]
+        for flag in ("offers_subcontracting", "seeks_partners"):
+            if data.get(flag):
+                values[flag] = data[flag] == "yes"
+        if data.get("verified_on"):
+            values["verified_on"] = data["verified_on"]
+        return changes.BulkEdit(
+            add={d.field: list(data.get(f"add_{d.field}") or []) for d in MANY},
+            remove={d.field: list(data.get(f"remove_{d.field}") or []) for d in MANY},
+            values=values,
+        )
+
+
 COMPLETENESS_PARTS = [
     ("has_logo", _("logo")),
     ("has_text_ro", _("Romanian text")),
@@ -179,11 +336,34 @@ COMPLETENESS_PARTS = [
 ]
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's pages, answering 404 for an address that names no object or version
+    (its own views pass "5/change" to the database and fail with a 500)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._pk_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._pk_or_404(object_id)
+        self._pk_or_404(version_id, self.model.history.model._meta.pk)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _pk_or_404(self, value, pk_field=None):
+        pk_field = pk_field or self.model._meta.pk
+        try:
+            return pk_field.to_python(unquote(value))
+        except ValidationError:
+            raise Http404 from None
+
+
 @admin.register(Member)
-class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
+class MemberAdmin(ExportActionMixin, HistoryAdmin):
     form = MemberAdminForm
-    # Ours, so django-import-export's export button is added to it rather than replacing it.
-    change_list_template = "admin/members/member/change_list.html"
+    # Ours extends django-import-export's (the export button), which extends Django's; so ours
+    # has the last word on the buttons' block (the composition line is placed after them).
+    change_list_template = "admin/change_list.html"
+    import_export_change_list_template = "admin/members/member/change_list.html"
     resource_classes = [MemberExportResource]
     export_formats = [base_formats.XLSX, base_formats.CSV]
     export_form_class = ExportForm  # fixed columns: the export must import back unchanged
@@ -216,7 +396,7 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
     search_help_text = _("Name, fiscal code or any word of the descriptions, competences or locality.")
     readonly_fields = ["logo_preview", "created_at", "updated_at"]
     inlines = [ContactPersonInline]
-    actions = ["publish", "unpublish", "mark_verified"]
+    actions = ["publish", "unpublish", "mark_verified", "bulk_edit"]
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -247,27 +427,56 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
     ]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history fills the revert form from the old version's fields but the *current*
-        # competences (and other many-to-many fields); remember the version so get_form can
-        # offer its own.
-        request.member_version = Member.history.filter(id=object_id, history_id=version_id).first()
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        version = getattr(request, "member_version", None)
-        if version is None:
-            return form
-        held = {
-            d.field: [getattr(row, d.link_column) for row in getattr(version, d.field).all()] for d in MANY
+        """Revert to an earlier version, with a preview: the fields that version would change,
+        today's value beside the version's, each ticked; the manager unticks what to keep, may
+        give a reason, and the history records the revert (members.changes.restore_fields)."""
+        member = self.get_object(request, unquote(object_id))
+        version_pk = self._pk_or_404(version_id, Member.history.model._meta.pk)
+        version = Member.history.filter(id=getattr(member, "pk", None), history_id=version_pk).first()
+        if member is None or version is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, member):
+            raise PermissionDenied
+        found = changes.differences(member, version)
+        form = RevertForm(
+            request.POST if request.method == "POST" else None, member=member, differences=found
+        )
+        if request.method == "POST":
+            if not self.has_change_permission(request, member):
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    changes.restore_fields(
+                        member,
+                        version,
+                        form.cleaned_data["restore"],
+                        request.user,
+                        form.change_reason(version),
+                    )
+                except changes.RestoreRefused as refused:
+                    form.add_error(None, refused.error.messages)
+                else:
+                    message = ngettext(
+                        "%(n)d field restored from the version of %(date)s.",
+                        "%(n)d fields restored from the version of %(date)s.",
+                        len(form.cleaned_data["restore"]),
+                    ) % {"n": len(form.cleaned_data["restore"]), "date": _when(version.history_date)}
+                    self.message_user(request, message, messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:members_member_change", args=[member.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Revert %(member)s to the version of %(date)s")
+            % {"member": member, "date": _when(version.history_date)},
+            "member": member,
+            "version": version,
+            "form": form,
+            "rows": list(zip(found, form["restore"], strict=True)),
+            "may_change": self.has_change_permission(request, member),
         }
-
-        class RevertForm(form):
-            def __init__(self, *args, **form_kwargs):
-                form_kwargs["initial"] = {**form_kwargs.get("initial", {}), **held}
-                super().__init__(*args, **form_kwargs)
-
-        return RevertForm
+        context.update(extra_context or {})
+        status = 400 if form.is_bound and form.errors else 200
+        return TemplateResponse(request, "admin/members/member/revert_preview.html", context, status=status)
 
     def has_export_permission(self, request):
         # django-import-export lets any staff user export unless told otherwise: only those who
@@ -309,6 +518,9 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term:
             results = results | queryset.search(search_term)
+            codes = fiscal_code_variants(search_term)
+            if codes:  # "RO 171017031", "171 017 031", "17101703" (without the check digit)
+                results = results | queryset.filter(fiscal_code__in=codes)
         return results, may_have_duplicates
 
     def changelist_view(self, request, extra_context=None):
@@ -355,6 +567,32 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
             "%(n)d member marked as verified today.", "%(n)d members marked as verified today.", changed
         )
         self.message_user(request, message % {"n": changed}, messages.SUCCESS)
+
+    @admin.action(description=_("Edit the selected members together…"), permissions=["change"])
+    def bulk_edit(self, request, queryset):
+        """A form first (Django runs actions on POST only); the edit on its "apply" POST."""
+        members = list(queryset.order_by("name_key"))
+        form = BulkEditForm(request.POST if request.POST.get("apply") == "yes" else None)
+        if form.is_bound and form.is_valid():
+            changed = changes.apply_bulk_edit(members, form.edit(), request.user, gettext_noop("Bulk edit"))
+            message = ngettext(
+                "%(n)d member changed (%(unchanged)d already as asked).",
+                "%(n)d members changed (%(unchanged)d already as asked).",
+                len(changed),
+            ) % {"n": len(changed), "unchanged": len(members) - len(changed)}
+            self.message_user(request, message, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Edit the selected members together"),
+            "members": members,
+            "form": form,
+            "errors": form.errors if form.is_bound else None,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        status = 400 if form.is_bound else 200
+        return TemplateResponse(request, "admin/members/member/bulk_edit.html", context, status=status)
 
     # --- Spreadsheet import: upload → preview → confirm (members.importing does the work) ---
 
@@ -411,7 +649,11 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
         content = base64.b64decode(pending["content"])
         try:
             preview, batch = importing.import_file(
-                content, pending["file_name"], request.user, expected_fingerprint=pending["fingerprint"]
+                content,
+                pending["file_name"],
+                request.user,
+                expected_fingerprint=pending["fingerprint"],
+                overwrite_their_changes=request.POST.get("overwrite") == "yes",
             )
         except importing.ImportRefused as refused:
             pending["fingerprint"] = refused.preview.fingerprint()
@@ -419,11 +661,17 @@ class MemberAdmin(ExportActionMixin, SimpleHistoryAdmin):
             self.message_user(request, str(refused), messages.ERROR)
             return self._render_preview(request, context, refused.preview, status=409)
         del request.session[PENDING_IMPORT]
-        message = gettext("Import #%(batch)d done: %(summary)s.") % {
-            "batch": batch.pk,
-            "summary": preview.summary(),
-        }
-        self.message_user(request, message, messages.SUCCESS)
+        if batch is None:
+            message = gettext("Nothing to import: %(summary)s. No import batch was recorded.") % {
+                "summary": preview.summary()
+            }
+            self.message_user(request, message, messages.INFO)
+        else:
+            message = gettext("Import #%(batch)d done: %(summary)s.") % {
+                "batch": batch.pk,
+                "summary": preview.summary(),
+            }
+            self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:members_member_changelist"))
 
     def import_template_view(self, request, extension):
@@ -497,7 +745,7 @@ class LocalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(SimpleHistoryAdmin):
+class ContactPersonAdmin(HistoryAdmin):
     list_display = ["name", "member", "role", "public_consent"]
     list_filter = ["public_consent"]
     list_select_related = ["member"]

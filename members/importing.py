@@ -35,7 +35,7 @@ from .models import (
     reference_fields,
     validate_fiscal_code,
 )
-from .text import fold, name_key
+from .text import comma_below, fold, name_key
 
 # A spreadsheet of a few hundred members is well under this; bigger is a mistake or an attack.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -99,6 +99,30 @@ class CellError:
 
 
 @dataclass
+class Kept:
+    """A field the file would set back to a value it had before someone changed it: the file
+    was made (exported, or filled in) before that change. Kept unless the manager overwrites."""
+
+    column: str
+    today: str  # as shown
+    file: str  # as shown
+    user: str  # who made the change the file would undo
+    when: datetime.datetime
+    value: object  # the file's parsed value (reference rows for a many-valued column)
+
+    def __str__(self):
+        moment = timezone.localtime(self.when)
+        at = moment.strftime("%H:%M" if moment.date() == timezone.localdate() else "%d.%m.%Y %H:%M")
+        return _("%(column)s: would undo %(user)s's change of %(time)s (%(file)s → %(today)s)") % {
+            "column": self.column,
+            "user": self.user,
+            "time": at,
+            "file": self.file or "—",
+            "today": self.today or "—",
+        }
+
+
+@dataclass
 class RowResult:
     number: int  # as the spreadsheet program shows it: the header is row 1
     name: str
@@ -108,6 +132,10 @@ class RowResult:
     related: dict = field(default_factory=dict)  # many-valued column → reference rows (if in the file)
     changes: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    # The file's spelling of a matched member's name when it differs from the stored one only in
+    # case, diacritics, spacing or punctuation: the stored name is kept ("same member, spelling kept").
+    kept_spelling: str = ""
+    kept: list = field(default_factory=list)  # [Kept]: colleagues' changes the file would undo
 
 
 @dataclass
@@ -115,6 +143,11 @@ class Preview:
     file_name: str
     rows: list
     ignored_columns: list
+    encoding: str = "utf-8"  # what was read: a key of ENCODING_LABELS
+
+    @property
+    def encoding_label(self):
+        return ENCODING_LABELS[self.encoding]
 
     def count(self, status):
         return sum(1 for row in self.rows if row.status == status)
@@ -131,9 +164,21 @@ class Preview:
     def has_errors(self):
         return any(row.errors for row in self.rows)
 
+    @property
+    def kept(self):
+        return [kept for row in self.rows for kept in row.kept]
+
     def fingerprint(self):
         """Identifies what this preview would do; the confirmation must match what was shown."""
-        shown = [(r.number, r.status, [(c.column, c.old, c.new) for c in r.changes]) for r in self.rows]
+        shown = [
+            (
+                r.number,
+                r.status,
+                [(c.column, c.old, c.new) for c in r.changes],
+                [(k.column, k.today, k.file) for k in r.kept],
+            )
+            for r in self.rows
+        ]
         return hashlib.sha256(repr(shown).encode()).hexdigest()
 
     def summary(self):
@@ -145,14 +190,16 @@ class Preview:
 
 
 def read_rows(content):
-    """The header and the data rows of an XLSX or CSV file, as (row number, {column: text}).
+    """The header, the data rows as (row number, {column: text}), and what was read ("xlsx" or
+    the CSV's encoding, a key of ENCODING_LABELS).
 
     Blank rows are skipped but keep their number, so errors point at the row the manager sees.
     """
     if len(content) > MAX_FILE_BYTES:
         raise ImportFileError(_("The file is larger than 5 MB."))
     is_xlsx = content.startswith(b"PK\x03\x04")  # XLSX files are ZIP archives
-    table = _xlsx_table(content) if is_xlsx else _csv_table(content)
+    encoding = "xlsx" if is_xlsx else detect_encoding(content)
+    table = _xlsx_table(content) if is_xlsx else _csv_table(content, encoding)
     header, rows = _split_header(table)
     records = []
     for number, cells in rows:
@@ -161,7 +208,7 @@ def read_rows(content):
             records.append((number, record))
     if len(records) > MAX_ROWS:
         raise ImportFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
-    return header, records
+    return header, records, encoding
 
 
 def _xlsx_table(content):
@@ -178,12 +225,45 @@ def _xlsx_table(content):
         workbook.close()
 
 
-def _csv_table(content):
+# What the preview says was read; the CSV encodings Excel and LibreOffice save Romanian text in.
+ENCODING_LABELS = {
+    "xlsx": gettext_lazy("XLSX"),
+    "utf-8-sig": gettext_lazy("UTF-8 with a byte-order mark"),
+    "utf-8": gettext_lazy("UTF-8"),
+    "cp1250": gettext_lazy("Windows-1250"),
+    "iso-8859-2": gettext_lazy("ISO-8859-2"),
+}
+
+
+def detect_encoding(content):
+    """The encoding of a CSV file: UTF-8 (with or without BOM), Windows-1250 or ISO-8859-2.
+
+    UTF-8 is tried first: other encodings' accented letters are almost never valid UTF-8. The
+    two 8-bit encodings put ă â î ş ţ at the same bytes; they differ in 0x80–0x9F (Windows-1250's
+    „ ” Š Ţ…, control characters in ISO-8859-2) and in a few letters of 0xA0–0xBF (ISO-8859-2's
+    Š Ś Ž… are symbols such as © « ® in Windows-1250). The one reading more of those bytes as
+    letters wins; a tie is Windows-1250, what Excel's "CSV" saves on a Romanian Windows.
+    """
+    if content.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
     try:
-        text = content.decode("utf-8-sig")
+        content.decode("utf-8")
     except UnicodeDecodeError:
-        # Excel's "CSV" (not "CSV UTF-8") on a Romanian Windows saves in Windows-1250.
-        text = content.decode("cp1250", errors="replace")
+        pass
+    else:
+        return "utf-8"
+    differing = bytes(sorted({b for b in content if 0x80 <= b <= 0xBF}))
+    if any(b <= 0x9F for b in differing):
+        return "cp1250"
+    letters = {
+        encoding: sum(ch.isalpha() for ch in differing.decode(encoding, errors="replace"))
+        for encoding in ("cp1250", "iso-8859-2")
+    }
+    return "iso-8859-2" if letters["iso-8859-2"] > letters["cp1250"] else "cp1250"
+
+
+def _csv_table(content, encoding):
+    text = content.decode(encoding, errors="replace")
     if "\x00" in text:
         raise ImportFileError(_("This is not a CSV or XLSX file."))
     first_line = next((line for line in text.splitlines() if line.strip()), "")
@@ -221,7 +301,8 @@ def cell_text(value):
         value = value.date()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value).replace("\u00a0", " ").strip()
+    # Compared with stored text, which is always comma-below (members.models.CommaBelowText).
+    text = comma_below(str(value).replace("\u00a0", " ").strip())
     # Undo `columns.neutralise_formula`: "'+40 21…" was written for "+40 21…".
     if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
         text = text[1:]
@@ -390,14 +471,15 @@ def current_value(member, column):
 
 def preview_file(content, file_name=""):
     """What importing this file would do, row by row, without changing anything."""
-    header, records = read_rows(content)
+    header, records, encoding = read_rows(content)
     lookups = Lookups()
     known = set(COLUMNS)
     columns = [c for c in COLUMNS if c in header and c != "county"]
     ignored = [c for c in header if c and c not in known]
     claimed = {}  # member pk or new name key / fiscal code → the row that claimed it
     rows = [_preview_row(number, record, columns, lookups, claimed) for number, record in records]
-    return Preview(file_name=file_name, rows=rows, ignored_columns=ignored)
+    _respect_colleagues([row for row in rows if row.status == "updated"])
+    return Preview(file_name=file_name, rows=rows, ignored_columns=ignored, encoding=encoding)
 
 
 def _preview_row(number, record, columns, lookups, claimed):
@@ -406,7 +488,8 @@ def _preview_row(number, record, columns, lookups, claimed):
         try:
             value = parse_value(column, record[column], lookups, county=record.get("county", ""))
         except ValidationError as error:
-            row.errors.append(CellError(number, column, " ".join(error.messages)))
+            # Each message once: a website fails Django's URL check and ours with the same words.
+            row.errors.append(CellError(number, column, " ".join(dict.fromkeys(error.messages))))
             continue
         if column in REFERENCE_COLUMNS:
             row.related[column] = value
@@ -463,6 +546,7 @@ def _compare(row, columns):
         row.status = "new"
         row.changes = [Change(c, "", display(_new_value(row, c))) for c in columns if _new_value(row, c)]
         return
+    _keep_stored_spelling(row)
     for column in columns:
         if column in REFERENCE_COLUMNS:
             if column not in row.related:
@@ -477,6 +561,91 @@ def _compare(row, columns):
     row.status = "updated" if row.changes else "unchanged"
 
 
+def _keep_stored_spelling(row):
+    """A matched member keeps its name when the file's differs only in case, diacritics, spacing
+    or punctuation ("ŞTIINŢA MATERIALELOR SA" for "Știința Materialelor SA"): a spreadsheet's
+    upper case or a keyboard without ș must not rewrite a name; a real rename still does."""
+    new = row.values.get("name")
+    if new and new != row.member.name and name_key(new) == row.member.name_key:
+        del row.values["name"]
+        row.kept_spelling = new
+
+
+def _respect_colleagues(rows):
+    """Move to `row.kept` each change that would set a field back to a value the member had
+    before someone changed it: the file holds the value from before that change (it was exported
+    or filled in earlier), so applying it would silently undo a colleague's work.
+
+    Reads the history of the members these rows update, oldest first: one query, and one more
+    per many-valued column (competences…) the file changes.
+    """
+    columns = {c.column for row in rows for c in row.changes}
+    if not columns:
+        return
+    attnames = {c: Member._meta.get_field(SIMPLE_FIELDS[c]).attname for c in columns if c in SIMPLE_FIELDS}
+    history = (
+        Member.history.filter(id__in=[row.member.pk for row in rows])
+        .order_by("history_date", "history_id")
+        .values("id", "history_id", "history_date", "history_user__username", *attnames.values())
+    )
+    versions, by_history_id = {}, {}
+    for version in history:
+        versions.setdefault(version["id"], []).append(version)
+        by_history_id[version["history_id"]] = version
+    for column in columns & set(REFERENCE_COLUMNS):
+        # The history keeps each version's rows of a many-to-many field in a table of its own.
+        dimension = REFERENCE_COLUMNS[column]
+        for version in by_history_id.values():
+            version[column] = set()
+        links = _history_links(dimension).filter(history_id__in=list(by_history_id))
+        for history_id, row_id in links.values_list("history_id", dimension.link_column):
+            by_history_id[history_id][column].add(row_id)
+    for row in rows:
+        for change in list(row.changes):
+            if change.column in REFERENCE_COLUMNS:
+                value = row.related[change.column]
+                wanted, key = {item.pk for item in value}, change.column
+            else:
+                value = row.values[SIMPLE_FIELDS[change.column]]
+                wanted = value.pk if isinstance(value, Locality) else value
+                key = attnames[change.column]
+            undone = _change_undone(versions.get(row.member.pk, []), key, wanted)
+            if undone is None:
+                continue
+            row.changes.remove(change)
+            if change.column in REFERENCE_COLUMNS:
+                del row.related[change.column]
+            else:
+                del row.values[SIMPLE_FIELDS[change.column]]
+            user = undone["history_user__username"] or _("someone")
+            row.kept.append(Kept(change.column, change.old, change.new, user, undone["history_date"], value))
+        if not row.changes:
+            row.status = "unchanged"
+
+
+def _history_links(dimension):
+    """The history's table of `dimension`'s many-to-many rows (HistoricalMember_competences…)."""
+    relation = next(
+        r for r in Member.history.model._meta.related_objects if r.name.endswith(f"_{dimension.field}")
+    )
+    return relation.related_model.objects
+
+
+def _change_undone(versions, attname, value):
+    """The history version that changed `attname` away from `value` after it last held it, or
+    None when the field never held `value` (a new value: the file's to set)."""
+    held = [i for i, version in enumerate(versions) if _same(version[attname], value)]
+    if not held or held[-1] == len(versions) - 1:
+        return None
+    return versions[held[-1] + 1]
+
+
+def _same(stored, value):
+    if isinstance(stored, str) and isinstance(value, str):
+        return comma_below(stored) == value
+    return stored == value
+
+
 def _new_value(row, column):
     if column in REFERENCE_COLUMNS:
         return row.related.get(column)
@@ -486,13 +655,15 @@ def _new_value(row, column):
 # --- Commit and revert ------------------------------------------------------------------------
 
 
-def import_file(content, file_name, user, expected_fingerprint=None):
+def import_file(content, file_name, user, expected_fingerprint=None, overwrite_their_changes=False):
     """Import the file in one transaction and return (preview, batch).
 
     The preview is computed again inside the transaction, so what is written matches the data
     as it is now. With `expected_fingerprint` (the preview the manager confirmed), a file whose
     effect changed meanwhile (someone edited a member) is refused rather than applied unseen.
-    Refused: nothing is written and ImportRefused carries the new preview.
+    Refused: nothing is written and ImportRefused carries the new preview. A file that changes
+    nothing writes nothing: the batch is None. Fields the preview keeps because a colleague changed
+    them since the file's value (`RowResult.kept`) are written only with `overwrite_their_changes`.
 
     `user` is required: the batch and every history row say who imported (README, "Batches").
     """
@@ -506,6 +677,19 @@ def import_file(content, file_name, user, expected_fingerprint=None):
             raise ImportRefused(
                 preview, _("The members changed since the preview; check this new preview and confirm again.")
             )
+        if overwrite_their_changes:
+            for row in preview.rows:
+                for kept in row.kept:
+                    if kept.column in REFERENCE_COLUMNS:
+                        row.related[kept.column] = kept.value
+                    else:
+                        row.values[SIMPLE_FIELDS[kept.column]] = kept.value
+                    row.changes.append(Change(kept.column, kept.today, kept.file))
+                    row.status = "updated"
+                row.kept = []
+        changed = [row for row in preview.rows if row.status in ("new", "updated")]
+        if not changed:
+            return preview, None
         batch = ImportBatch.objects.create(
             user=user,
             file_name=file_name[:255],
@@ -513,7 +697,6 @@ def import_file(content, file_name, user, expected_fingerprint=None):
             updated_count=preview.count("updated"),
             unchanged_count=preview.count("unchanged"),
         )
-        changed = [row for row in preview.rows if row.status in ("new", "updated")]
         for row in changed:
             _write_row(row, user, batch.change_reason)
     if len(changed) > ANALYZE_AFTER:

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .text import fold, name_key, search_words, words
+from .text import comma_below, fold, name_key, search_words, words
 
 # --- Validation rules -------------------------------------------------------------------------
 
@@ -39,6 +39,24 @@ def normalize_fiscal_code(value):
     return cleaned
 
 
+def cui_check_digit(body):
+    """The check digit that completes the digits `body` (1 to 9 of them) into a valid CUI."""
+    total = sum(int(d) * int(w) for d, w in zip(body.rjust(9, "0"), _CUI_WEIGHTS, strict=True))
+    return total * 10 % 11 % 10
+
+
+def fiscal_code_variants(term):
+    """The stored fiscal codes a search term may mean, with or without "RO", spaces and the check
+    digit: 'RO 171 017 03' → ['17101703', '171017031']. [] for a term that is no fiscal code."""
+    digits = normalize_fiscal_code(term)
+    if not re.fullmatch(r"[0-9]{1,10}", digits):
+        return []
+    variants = [digits]
+    if len(digits) <= 9:  # perhaps typed without its check digit
+        variants.append(digits + str(cui_check_digit(digits)))
+    return variants
+
+
 def validate_fiscal_code(value):
     """A Romanian CUI/CIF: 2 to 10 digits, the last one a check digit (weights 753217532)."""
     digits = normalize_fiscal_code(value)
@@ -47,10 +65,7 @@ def validate_fiscal_code(value):
         raise ValidationError(
             _("A fiscal code has 2 to 10 digits, optionally after “RO”."), code="fiscal_code_format"
         )
-    body, check = digits[:-1].rjust(9, "0"), int(digits[-1])
-    total = sum(int(d) * int(w) for d, w in zip(body, _CUI_WEIGHTS, strict=True))
-    expected = total * 10 % 11 % 10
-    if check != expected:
+    if int(digits[-1]) != cui_check_digit(digits[:-1]):
         raise ValidationError(
             _("This fiscal code's check digit is wrong; please check the number."),
             code="fiscal_code_check_digit",
@@ -118,10 +133,31 @@ def localized_variant(text_ro, text_en, page_language):
     return LocalizedText(other, other_language, is_fallback=True)
 
 
+class CommaBelowText:
+    """Every text field is saved with comma-below ș ț Ș Ț, never the cedilla ş ţ Ş Ţ.
+
+    One place for every way in: the admin, the importer, commands and any form end in `save()`.
+    (Bulk writes that skip `save()`, such as members.synthetic's COPY, write generated text.)
+    """
+
+    def save(self, *args, **kwargs):
+        normalise_text_fields(self)
+        super().save(*args, **kwargs)
+
+
+def normalise_text_fields(instance):
+    """Apply members.text.comma_below to each CharField/TextField value of `instance`."""
+    for model_field in instance._meta.concrete_fields:
+        if isinstance(model_field, models.CharField | models.TextField):
+            value = getattr(instance, model_field.attname)
+            if isinstance(value, str):
+                setattr(instance, model_field.attname, comma_below(value))
+
+
 # --- Reference data ---------------------------------------------------------------------------
 
 
-class CompetenceGroup(Bilingual, models.Model):
+class CompetenceGroup(CommaBelowText, Bilingual, models.Model):
     name_ro = models.CharField(_("name (Romanian)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
@@ -146,7 +182,7 @@ class CompetenceQuerySet(models.QuerySet):
         return self.select_related("group").order_by("group__position", "group__name_en", "name_en")
 
 
-class Competence(Bilingual, models.Model):
+class Competence(CommaBelowText, Bilingual, models.Model):
     name_ro = models.CharField(_("name (Romanian)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
     slug = models.SlugField(max_length=120, unique=True, help_text=_("Used in directory links."))
@@ -185,7 +221,7 @@ class Competence(Bilingual, models.Model):
         return " ".join([self.name_ro, self.name_en, self.keywords_ro, self.keywords_en])
 
 
-class Certification(Bilingual, models.Model):
+class Certification(CommaBelowText, Bilingual, models.Model):
     """A certified management system or accreditation a member may hold (ISO 9001, EN 9100…)."""
 
     name = models.CharField(_("name"), max_length=60, unique=True, help_text=_("As written: ISO/IEC 17025."))
@@ -215,7 +251,7 @@ class Certification(Bilingual, models.Model):
         return " ".join([self.name, self.title_ro, self.title_en])
 
 
-class Locality(models.Model):
+class Locality(CommaBelowText, models.Model):
     class Kind(models.TextChoices):
         SECTOR = "sector", _("Bucharest sector")
         MUNICIPALITY = "municipality", _("municipality")
@@ -349,7 +385,7 @@ class MemberQuerySet(models.QuerySet):
             Member.objects.bulk_update(changed, ["search_text"])
 
 
-class Member(Bilingual, models.Model):
+class Member(CommaBelowText, Bilingual, models.Model):
     class Category(models.TextChoices):
         RD = "rd", _("R&D entity")
         PUBLIC_AUTHORITY = "public-authority", _("public authority")
@@ -485,10 +521,41 @@ class Member(Bilingual, models.Model):
 
     def clean(self):
         self.fiscal_code = normalize_fiscal_code(self.fiscal_code)
-        if self.name:
-            clash = Member.objects.filter(name_key=name_key(self.name)).exclude(pk=self.pk)
-            if clash.exists():
-                raise ValidationError({"name": _("Another member already has this name.")})
+
+    # What each clash is called; a form may say the same with a link to the other member.
+    CLASH_MESSAGES = {
+        "name": _("This name (ignoring case, spaces and diacritics) belongs to %(member)s."),
+        "fiscal_code": _("This fiscal code belongs to %(member)s."),
+    }
+
+    def clashes(self, exclude=()):
+        """{field: the other member} for a name or fiscal code another member already has (a
+        query per field checked). The unique constraints would refuse them; this names who."""
+        others = Member.objects.exclude(pk=self.pk) if self.pk else Member.objects.all()
+        found = {}
+        if "name" not in exclude and self.name:
+            found["name"] = others.filter(name_key=name_key(self.name)).first()
+        code = normalize_fiscal_code(self.fiscal_code)
+        if "fiscal_code" not in exclude and code:
+            found["fiscal_code"] = others.filter(fiscal_code=code).first()
+        return {field: other for field, other in found.items() if other}
+
+    def validate_constraints(self, exclude=None):
+        """The unique constraints, with a message naming the other member instead of Django's
+        'Constraint “members_member_fiscal_code_uniq” is violated.'"""
+        exclude = set(exclude or ())
+        errors = {
+            field: ValidationError(
+                self.CLASH_MESSAGES[field], code=f"{field}_taken", params={"member": other.name}
+            )
+            for field, other in self.clashes(exclude).items()
+        }
+        try:
+            super().validate_constraints(exclude=exclude | set(errors))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def short_description(self):
@@ -569,7 +636,7 @@ class ContactPersonQuerySet(models.QuerySet):
         return self.filter(public_consent=True, consent_given_at__isnull=False).exclude(consent_method="")
 
 
-class ContactPerson(models.Model):
+class ContactPerson(CommaBelowText, models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("member")
     )
@@ -635,7 +702,7 @@ class ContactPerson(models.Model):
 # --- Spreadsheet imports ----------------------------------------------------------------------
 
 
-class ImportBatch(models.Model):
+class ImportBatch(CommaBelowText, models.Model):
     """One confirmed spreadsheet import: who, when, which file, what it did.
 
     Every history row the import wrote carries `change_reason` ("import #12"), which is how the

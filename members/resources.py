@@ -7,7 +7,7 @@ never carry: when the data was verified and the contact persons (private unless 
 
 import tablib
 from django.utils.translation import gettext as _
-from import_export import resources
+from import_export import fields, resources
 
 from .columns import COLUMNS, member_row, neutralise_formula
 from .models import reference_fields
@@ -32,6 +32,10 @@ class MemberExportResource(resources.Resource):
     @classmethod
     def get_display_name(cls):
         return "members"
+
+    def get_user_visible_fields(self):
+        """The columns the export page lists: those `export` writes."""
+        return [fields.Field(column_name=column) for column in COLUMNS + STAFF_COLUMNS]
 
     def export(self, queryset=None, **kwargs):
         """One row per member: COLUMNS then STAFF_COLUMNS, formula-looking cells neutralised."""

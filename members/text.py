@@ -9,8 +9,26 @@ case. `fold` maps all of them to one plain lower-case form so that "Știință",
 import re
 import unicodedata
 
+# The legacy cedilla letters (U+015E, U+015F, U+0162, U+0163) and the comma-below ones Romanian
+# is written with (U+0218, U+0219, U+021A, U+021B).
+_COMMA_BELOW = str.maketrans("\u015e\u015f\u0162\u0163", "\u0218\u0219\u021a\u021b")
+CEDILLA_LETTERS = "\u015e\u015f\u0162\u0163"
+
 # A word is a run of letters and digits; everything else (punctuation, "_", "-") separates words.
 _WORD = re.compile(r"[^\W_]+")
+
+
+def comma_below(text):
+    """'Ştiinţa' → 'Știința': the text as stored, with ș ț Ș Ț (comma below) for the cedilla
+    forms that old keyboards and Windows-1250 files produce, in composed (NFC) form.
+
+    Every text field of the app goes through it before saving (members.models.CommaBelowText),
+    and the importer reads every cell through it, so a file never differs from the stored text
+    by these letters alone.
+    """
+    if not text or not isinstance(text, str):
+        return text
+    return unicodedata.normalize("NFC", text).translate(_COMMA_BELOW)
 
 
 def fold(text):

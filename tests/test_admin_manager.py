@@ -361,8 +361,12 @@ def test_the_manager_reverts_a_member_to_an_earlier_version(
     member.save()
     member.competences.set(competences[1:3])
     url = reverse("admin:members_member_simple_history", args=[member.pk, first_version.history_id])
-    data = change_form_data(manager_client.get(url))
-    assert data["name"] == "Original SRL"
+    preview = manager_client.get(url)
+    ticked = [
+        choice.data["value"] for choice in preview.context["form"]["restore"] if choice.data["selected"]
+    ]
+    assert ticked == ["name", "short_description_en", "competences"]  # all, by default
+    data = {"restore": ticked, "opened_at": preview.context["form"]["opened_at"].value()}
     assert manager_client.post(url, data).status_code == 302
     member.refresh_from_db()
     assert (member.name, member.short_description_en) == ("Original SRL", "The original text")

@@ -147,3 +147,26 @@ def test_the_manager_imports_a_spreadsheet_through_the_preview_and_the_history_s
     expect(latest).to_contain_text("import #")  # the batch, which the manager can revert
     expect(latest).to_contain_text("+40 21 555 0199")
     expect(latest).to_contain_text("manager")
+
+
+def boxes_overlap(a, b):
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_at_1280_px_the_import_and_export_buttons_leave_the_composition_line_readable(
+    manager_page, live_server, make_member
+):
+    make_member(category=Member.Category.ENTERPRISE)
+    page = manager_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/members/member/")
+    composition = page.locator(".cluster-composition")
+    expect(composition).to_contain_text("1 enterprise")
+    line = composition.bounding_box()
+    for button in page.locator(".object-tools li").all():
+        assert not boxes_overlap(button.bounding_box(), line), button.inner_text()

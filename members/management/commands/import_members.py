@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members import importing
 
@@ -29,6 +31,14 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; save nothing.")
         parser.add_argument(
+            "--overwrite-their-changes",
+            action="store_true",
+            help=(
+                "Also set the fields someone changed after the value the file holds (listed as "
+                "kept); without it they keep their values."
+            ),
+        )
+        parser.add_argument(
             "--user",
             help=(
                 "Username of the person importing: the history and the import batch record the "
@@ -37,50 +47,76 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, file, dry_run, user, **options):
+    def handle(self, file, dry_run, user, overwrite_their_changes, **options):
         # A dry run saves nothing, so needs no user; a name given anyway is checked all the same.
         acting_user = self._user(user) if user or not dry_run else None
         try:
             content = file.read_bytes()
         except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error}") from error
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error}
+            ) from error
         try:
             if dry_run:
                 preview, batch = importing.preview_file(content, file.name), None
             else:
-                preview, batch = importing.import_file(content, file.name, acting_user)
+                preview, batch = importing.import_file(
+                    content, file.name, acting_user, overwrite_their_changes=overwrite_their_changes
+                )
         except importing.ImportFileError as error:
             raise CommandError(str(error)) from error
         except importing.ImportRefused as refused:
             self._report(refused.preview)
-            raise CommandError(f"{len(refused.preview.errors)} error(s); nothing was imported.") from None
+            count = len(refused.preview.errors)
+            raise CommandError(
+                ngettext("%(n)d error; nothing was imported.", "%(n)d errors; nothing was imported.", count)
+                % {"n": count}
+            ) from None
         self._report(preview)
         if preview.has_errors:
-            raise CommandError(f"{len(preview.errors)} error(s); importing this file would import nothing.")
+            count = len(preview.errors)
+            raise CommandError(
+                ngettext(
+                    "%(n)d error; importing this file would import nothing.",
+                    "%(n)d errors; importing this file would import nothing.",
+                    count,
+                )
+                % {"n": count}
+            )
         if batch:
             self.stdout.write(
-                f"Import #{batch.pk} saved under {acting_user.get_username()} "
-                "(revert it from the admin's import batches)."
+                _("Import #%(batch)d saved under %(user)s (revert it from the admin's import batches).")
+                % {"batch": batch.pk, "user": acting_user.get_username()}
             )
+        elif dry_run:
+            self.stdout.write(_("Dry run: nothing was saved."))
         else:
-            self.stdout.write("Dry run: nothing was saved.")
+            self.stdout.write(_("Nothing to import: no import batch was recorded."))
 
     def _user(self, username):
         """The account the import is recorded under: named, active, allowed to import."""
         if not username:
             raise CommandError(
-                "Say who is importing: --user USERNAME (the history and the import batch record "
-                f"it). {self._who_may_import()} Use --dry-run to only preview."
+                _(
+                    "Say who is importing: --user USERNAME (the history and the import batch record "
+                    "it). %(who)s Use --dry-run to only preview."
+                )
+                % {"who": self._who_may_import()}
             )
         User = get_user_model()
         try:
             user = User.objects.get_by_natural_key(username)
         except User.DoesNotExist:
-            raise CommandError(f"No user named {username!r}. {self._who_may_import()}") from None
+            raise CommandError(
+                _("No user named %(name)s. %(who)s") % {"name": repr(username), "who": self._who_may_import()}
+            ) from None
         if not (user.is_active and user.is_staff and user.has_perms(IMPORT_PERMISSIONS)):
             raise CommandError(
-                f"{username!r} may not import members (not active staff with permission to add "
-                f"and change members). {self._who_may_import()}"
+                _(
+                    "%(name)s may not import members (not active staff with permission to add and "
+                    "change members). %(who)s"
+                )
+                % {"name": repr(username), "who": self._who_may_import()}
             )
         return user
 
@@ -89,16 +125,29 @@ class Command(BaseCommand):
         users = get_user_model().objects.filter(is_active=True, is_staff=True).order_by("pk")
         names = [user.get_username() for user in users if user.has_perms(IMPORT_PERMISSIONS)]
         if not names:
-            return "No active user may import members yet; create one (manage.py createsuperuser)."
-        return "Users who may import: " + ", ".join(names) + "."
+            return _("No active user may import members yet; create one (manage.py createsuperuser).")
+        return _("Users who may import: %(names)s.") % {"names": ", ".join(names)}
 
     def _report(self, preview):
+        self.stdout.write(_("Read as %(encoding)s.") % {"encoding": preview.encoding_label})
         for row in preview.rows:
             if row.status in ("new", "updated"):
-                self.stdout.write(f"row {row.number}: {row.status} {row.name}")
+                line = (
+                    _("row %(number)d: new: %(name)s")
+                    if row.status == "new"
+                    else _("row %(number)d: updated: %(name)s")
+                )
+                self.stdout.write(line % {"number": row.number, "name": row.name})
                 for change in row.changes:
                     old = f"{change.old!r} → " if row.status == "updated" else ""
                     self.stdout.write(f"    {change.column}: {old}{change.new!r}")
+            if row.kept_spelling:
+                self.stdout.write(
+                    _("row %(number)d: same member, spelling kept: %(name)s (the file says %(spelling)s)")
+                    % {"number": row.number, "name": row.member.name, "spelling": row.kept_spelling}
+                )
+            for kept in row.kept:
+                self.stdout.write(_("row %(number)d: kept: %(kept)s") % {"number": row.number, "kept": kept})
             for error in row.errors:
                 self.stderr.write(str(error))
         self.stdout.write(preview.summary())

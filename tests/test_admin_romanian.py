@@ -1,0 +1,242 @@
+"""With Romanian active, the admin is Romanian throughout: Django's, django-simple-history's and
+django-import-export's own strings included, with comma-below ș ț and never a cedilla letter."""
+
+import html
+import re
+from pathlib import Path
+
+import django
+import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from members import importing
+from members.models import Certification, Competence, CompetenceGroup, ContactPerson, Locality, Member
+from members.text import CEDILLA_LETTERS
+from tests.test_importing import messy_csv
+
+# Sentences of Django's and the packages' English defaults that a Romanian page must not show.
+ENGLISH = [
+    "Please correct the error below.",
+    "Please correct the errors below.",
+    "Show counts",
+    "Hide counts",
+    "Skip to main content",
+    "Toggle theme",
+    "Filter navigation items",
+    "Site administration",
+    "Recent actions",
+    "Welcome,",
+    "View site",
+    "Log out",
+    "Change password",
+    "Save and add another",
+    "Save and continue editing",
+    "Select all",
+    "Clear all filters",
+    "Change history",
+    "Date/time",
+    "Changed by",
+    "Change reason",
+    "This exporter will export the following fields",
+    "Export selected",
+    "Are you sure",
+    "Yes, I’m sure",
+    "No, take me back",
+    "This field is required.",
+    "Enter a valid",
+    "Ensure this value",
+    "Hold down",
+    "Currently:",
+    "Select member to change",
+    "Add member",
+    "entries",
+    "History",
+    "Revert",
+    "Delete",
+    "Search",
+]
+_INVISIBLE = re.compile(r"<(script|style|svg)\b.*?</\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_SHOWN_ATTRIBUTE = re.compile(r'\b(?:title|aria-label|placeholder|alt|value)="([^"]*)"')
+
+
+def shown_text(page):
+    """The text a person sees or hears: element text, and the attributes shown or read aloud
+    (button values, titles, labels). Hidden inputs' values (tokens, ids) are left out."""
+    page = _INVISIBLE.sub(" ", page)
+    page = re.sub(r'<input[^>]*type="hidden"[^>]*>', " ", page)
+    attributes = " ".join(_SHOWN_ATTRIBUTE.findall(page))
+    return html.unescape(" ".join((_TAG.sub(" ", page) + " " + attributes).split()))
+
+
+def english_in(text):
+    return [sentence for sentence in ENGLISH if re.search(rf"(?<!\w){re.escape(sentence)}(?!\w)", text)]
+
+
+@pytest.fixture
+def romanian_manager(manager):
+    client = Client(headers={"accept-language": "ro"})
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def admin_pages(romanian_manager, manager, make_member, competences):
+    """(description, response) for every admin page of the app, each kind of page once."""
+    client = romanian_manager
+    member = make_member(name="Știință Aplicată SRL", fiscal_code="171017031", competences=competences[:1])
+    member.phone = "021 000"
+    member.save()
+    contact = ContactPerson.objects.create(member=member, name="Ana Pop")
+    _, batch = importing.import_file(messy_csv(without_bad_row=True), "members.csv", manager)
+    first = member.history.last()
+    changelist = reverse("admin:members_member_changelist")
+    pages = [
+        ("index", client.get(reverse("admin:index"))),
+        ("app index", client.get(reverse("admin:app_list", args=["members"]))),
+        ("password change", client.get(reverse("admin:password_change"))),
+        ("member list", client.get(changelist)),
+        ("member list with counts", client.get(changelist, {"_facets": "True"})),
+        ("member search", client.get(changelist, {"q": "RO 171017031"})),
+        ("member form", client.get(reverse("admin:members_member_change", args=[member.pk]))),
+        ("new member form", client.get(reverse("admin:members_member_add"))),
+        (
+            "new member form with errors",
+            client.post(reverse("admin:members_member_add"), {"name": "", "website": "nu e url"}),
+        ),
+        ("member history", client.get(reverse("admin:members_member_history", args=[member.pk]))),
+        (
+            "revert preview",
+            client.get(reverse("admin:members_member_simple_history", args=[member.pk, first.history_id])),
+        ),
+        ("member delete", client.get(reverse("admin:members_member_delete", args=[member.pk]))),
+        (
+            "delete selected",
+            client.post(changelist, {"action": "delete_selected", "_selected_action": [member.pk]}),
+        ),
+        ("bulk edit", client.post(changelist, {"action": "bulk_edit", "_selected_action": [member.pk]})),
+        ("export", client.get(reverse("admin:members_member_export"))),
+        ("import", client.get(reverse("admin:members_member_import"))),
+        (
+            "import preview",
+            client.post(
+                reverse("admin:members_member_import"),
+                {"file": SimpleUploadedFile("membri.csv", messy_csv())},
+            ),
+        ),
+        (
+            "import batch revert",
+            client.post(
+                reverse("admin:members_importbatch_changelist"),
+                {"action": "revert", "_selected_action": [batch.pk]},
+            ),
+        ),
+        ("contact history", client.get(reverse("admin:members_contactperson_history", args=[contact.pk]))),
+    ]
+    for model, obj in [
+        (Competence, competences[0]),
+        (CompetenceGroup, CompetenceGroup.objects.first()),
+        (Certification, Certification.objects.first()),
+        (Locality, Locality.objects.first()),
+        (ContactPerson, contact),
+    ]:
+        name = model._meta.model_name
+        pages.append((f"{name} list", client.get(reverse(f"admin:members_{name}_changelist"))))
+        pages.append((f"{name} form", client.get(reverse(f"admin:members_{name}_change", args=[obj.pk]))))
+        pages.append((f"new {name} form", client.get(reverse(f"admin:members_{name}_add"))))
+    pages.append(("import batches", client.get(reverse("admin:members_importbatch_changelist"))))
+    pages.append(("import batch", client.get(reverse("admin:members_importbatch_change", args=[batch.pk]))))
+    return pages
+
+
+def test_every_admin_page_of_the_app_is_romanian_without_cedilla(admin_pages):
+    problems = {}
+    for description, response in admin_pages:
+        assert response.status_code in (200, 400), (description, response.status_code)
+        assert 'lang="ro"' in response.content.decode()[:200], description
+        text = shown_text(response.content.decode())
+        english = english_in(text)
+        cedilla = sorted({word for word in text.split() if any(ch in word for ch in CEDILLA_LETTERS)})
+        if english or cedilla:
+            problems[description] = {"english": english, "cedilla": cedilla}
+    assert problems == {}
+
+
+def test_the_walk_would_notice_english_and_cedilla():
+    """Guards the checks above: they do find what they look for."""
+    assert english_in(shown_text("<p>Please correct the error below.</p><input value='x'>")) == [
+        "Please correct the error below."
+    ]
+    assert english_in(shown_text('<button title="Show counts">x</button>')) == ["Show counts"]
+    assert english_in(shown_text("<p>Istoric</p>")) == []
+
+
+def test_the_admin_stays_english_for_an_english_browser(manager_client, make_member):
+    make_member()
+    page = manager_client.get(reverse("admin:members_member_changelist")).content.decode()
+    assert "Select member to change" in page and "Show counts" in page
+    assert 'alt="Search"' in page
+
+
+def django_catalogue(part, domain="django"):
+    path = Path(django.__file__).parent / part / "locale" / "ro" / "LC_MESSAGES" / f"{domain}.po"
+    with path.open("rb") as po_file:
+        return [message for message in read_po(po_file) if message.id]
+
+
+@pytest.mark.parametrize("part", ["conf", "contrib/admin", "contrib/auth", "contrib/contenttypes"])
+def test_no_django_string_is_shown_with_cedilla_in_romanian(part):
+    with translation.override("ro"):
+        shown = {
+            message.id: (
+                translation.ngettext(*message.id, 2)
+                if isinstance(message.id, tuple)
+                else translation.gettext(message.id)
+            )
+            for message in django_catalogue(part)
+        }
+    assert {msgid: text for msgid, text in shown.items() if any(c in text for c in CEDILLA_LETTERS)} == {}
+
+
+def test_the_override_catalogues_use_comma_below_and_are_complete():
+    for path in (Path(settings.BASE_DIR) / "locale_overrides").glob("*/LC_MESSAGES/*.po"):
+        with path.open("rb") as po_file:
+            messages = [m for m in read_po(po_file) if m.id]
+        texts = [" ".join(m.string) if isinstance(m.string, tuple) else m.string for m in messages]
+        assert all(texts), path
+        assert [t for t in texts if any(c in t for c in CEDILLA_LETTERS)] == [], path
+        assert not [m.id for m in messages if m.fuzzy], path
+
+
+def test_the_import_command_speaks_the_active_language(db, manager, tmp_path, capsys):
+    path = tmp_path / "membri.csv"
+    path.write_bytes(messy_csv(without_bad_row=True))
+    with translation.override("ro"):
+        call_command("import_members", str(path), "--user", "manager")
+        call_command("import_members", str(path), "--dry-run")
+    output = capsys.readouterr().out
+    assert "Citit ca UTF-8 cu marcaj de ordine a octeților (BOM)." in output
+    assert "rândul 2: nou: Robotică Avansată SRL" in output
+    assert "Simulare: nu s-a salvat nimic." in output
+    assert "row 2" not in output and "Dry run" not in output
+    assert Member.objects.count() == 4
+
+
+def test_the_history_shows_change_reasons_in_romanian(romanian_manager, manager, make_member):
+    _, batch = importing.import_file(messy_csv(without_bad_row=True), "membri.csv", manager)
+    member = Member.objects.get(fiscal_code="14235708")
+    for reason in ("Bulk edit", "revert to version #1: telefonul era greșit"):
+        member.phone = reason[:20]
+        member._change_reason = reason
+        member.save()
+    page = romanian_manager.get(reverse("admin:members_member_history", args=[member.pk])).content.decode()
+    text = shown_text(page)
+    assert "Modificare în bloc" in text
+    assert "revenire la versiunea nr. 1: telefonul era greșit" in text
+    assert f"importul nr. {batch.pk}" in text
