@@ -3,8 +3,9 @@
 - `members_facts`: one narrow row per published member: its id, the column of each single-valued
   dimension, an array of ids per many-valued dimension, and its search document.
 - `members_cells`: published members counted per combination of the single-valued dimensions
-  (`dimension` ""), and again per combination for each value of a many-valued dimension
-  (`dimension` "competence", `value` the competence's id).
+  (`dimension` ""), again per combination for each value of a many-valued dimension
+  (`dimension` "competence", `value` the competence's id), and for each pair of values of two
+  many-valued dimensions (`dimension2` "certification", `value2` the certification's id).
 
 On PostgreSQL both are tables, kept exact in the same transaction as every change by
 statement-level triggers: a statement on the members or their links rewrites the facts of the
@@ -78,9 +79,11 @@ def similar_members(member_id, competence_ids, count):
     return sql, params
 
 
-def each(vendor, array):
+def each(vendor, array, alias="v"):
     """The elements of an array column as the rows of a table `v(value)`."""
-    return f"unnest({array}) AS v(value)" if vendor == "postgresql" else f"json_each({array}) AS v"
+    return (
+        f"unnest({array}) AS {alias}(value)" if vendor == "postgresql" else f"json_each({array}) AS {alias}"
+    )
 
 
 def facts_select(vendor, where="TRUE", single=SINGLE, many=MANY):
@@ -103,18 +106,31 @@ def facts_select(vendor, where="TRUE", single=SINGLE, many=MANY):
 
 
 def cells_select(vendor, source=FACTS, sign="1", single=SINGLE, many=MANY):
-    """The cells of the facts in `source`, each member counted `sign` times (triggers subtract)."""
+    """The cells of the facts in `source`, each member counted `sign` times (triggers subtract):
+    per combination of single-valued values; within each value of a many-valued dimension; and
+    within each pair of values of two of them (a competence's members per certification)."""
     columns = ", ".join(d.column for d in single)
-    parts = [f"SELECT '' AS dimension, 0 AS value, {columns}, {sign} AS n FROM {source}"]
+    keys = f"dimension, value, dimension2, value2, {columns}"
+    everyone = "'' AS dimension, 0 AS value, '' AS dimension2, 0 AS value2"
+    parts = [f"SELECT {everyone}, {columns}, {sign} AS n FROM {source}"]
     for d in many:
         values = each(vendor, f"{source}.{d.array}")
-        parts.append(f"SELECT '{d.param}', v.value, {columns}, {sign} FROM {source}, {values}")
-    keys = f"dimension, value, {columns}"
+        parts.append(f"SELECT '{d.param}', v.value, '', 0, {columns}, {sign} FROM {source}, {values}")
+        for d2 in many:
+            if d2 != d:
+                values2 = each(vendor, f"{source}.{d2.array}", "v2")
+                parts.append(
+                    f"SELECT '{d.param}', v.value, '{d2.param}', v2.value, {columns}, {sign}"
+                    f" FROM {source}, {values}, {values2}"
+                )
     return f"SELECT {keys}, SUM(n) AS n FROM ({' UNION ALL '.join(parts)}) AS changes GROUP BY {keys}"
 
 
 def _postgresql(single, many):
-    keys = f"dimension, value, {', '.join(d.column for d in single)}"
+    # In this order, the unique index's prefixes serve every count from the cells: (dimension, "")
+    # a many-valued facet, (dimension, "", value) the cube within a value, (dimension,
+    # dimension2, value) a facet within another dimension's value.
+    keys = f"dimension, dimension2, value, value2, {', '.join(d.column for d in single)}"
     upsert = f"ORDER BY {keys} ON CONFLICT ({keys}) DO UPDATE SET n = c.n + EXCLUDED.n"  # one lock order
     statements = [
         f"CREATE TABLE {FACTS} AS {facts_select('postgresql', single=single, many=many)} WITH NO DATA",
@@ -127,7 +143,7 @@ def _postgresql(single, many):
         f"CREATE INDEX {FACTS}_name_key ON {FACTS} (name_key)",
         f"CREATE INDEX {FACTS}_category_name_key ON {FACTS} (category, name_key)",
         f"CREATE TABLE {CELLS} AS {cells_select('postgresql', single=single, many=many)} WITH NO DATA",
-        # The triggers' upsert; its prefix (dimension, value) serves every count from the cells.
+        # The triggers' upsert (see the order of `keys` above).
         f"CREATE UNIQUE INDEX {CELLS}_key ON {CELLS} ({keys}) NULLS NOT DISTINCT",
         f"""CREATE FUNCTION members_refresh_facts(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
         BEGIN

@@ -65,14 +65,22 @@ def _conditions(chosen, table, options, leave_out=()):
 def _cells_hold(chosen, search, counting=None):
     """Can the cells count `counting` (None: the single-valued dimensions) under these filters?
 
-    They hold members per combination of single-valued columns, alone or within one value of
-    one many-valued dimension; a search, two such values, or a many-valued dimension counted
-    within another one's value, need the members' facts.
+    They hold members per combination of single-valued columns, within at most one value of a
+    many-valued dimension other than the one counted; a search or two such values need the
+    members' facts.
     """
-    many = {param: keys for param, keys in chosen.items() if BY_PARAM[param].many and param != counting}
-    if search or len(many) > 1 or any(len(keys) > 1 for keys in many.values()):
-        return False
-    return not (many and counting)
+    many = _many_chosen(chosen, counting)
+    return not search and len(many) <= 1 and all(len(keys) == 1 for _param, keys in many)
+
+
+def _within(chosen, counting=None):
+    """(param, id) of the one many-valued value the cells' count is within, or ("", 0)."""
+    [(param, keys)] = _many_chosen(chosen, counting) or [("", [0])]
+    return param, int(keys[0])
+
+
+def _many_chosen(chosen, counting):
+    return [(param, keys) for param, keys in chosen.items() if BY_PARAM[param].many and param != counting]
 
 
 def count_query(chosen, search, options):
@@ -93,9 +101,11 @@ def count_query(chosen, search, options):
     # combination of single-valued values (the "cube": a few thousand rows at most), from the
     # cells when they hold it; then each dimension summed over the cube with every filter but its own.
     if _cells_hold(chosen, search):
-        [(param, keys)] = [(p, k) for p, k in chosen.items() if BY_PARAM[p].many] or [("", [0])]
         source, weight = CELLS, "n"
-        scope, scope_params = f"{CELLS}.dimension = %s AND {CELLS}.value = %s", [param, int(keys[0])]
+        scope, scope_params = (
+            f"{CELLS}.dimension = %s AND {CELLS}.value = %s AND {CELLS}.dimension2 = ''",
+            [*_within(chosen)],
+        )
     else:
         source, weight = facts, "1"
         scope, scope_params = _conditions(
@@ -118,9 +128,19 @@ def count_query(chosen, search, options):
     # Each many-valued dimension: per value, with every filter but its own.
     for d in MANY:
         if _cells_hold(chosen, search, d.param):
+            within, value = _within(chosen, d.param)
+            if within:  # within another dimension's value: its cells paired with this one's values
+                scope, scope_params = (
+                    f"dimension = %s AND value = %s AND dimension2 = '{d.param}'",
+                    [within, value],
+                )
+                key = "value2"
+            else:
+                scope, scope_params, key = f"dimension = '{d.param}' AND dimension2 = ''", [], "value"
             where, where_params = _conditions(single, CELLS, options)
-            rows = f"{CELLS} WHERE {CELLS}.dimension = '{d.param}' AND {where}"
-            selects.append(f"SELECT '{d.param}', CAST(value AS TEXT), SUM(n) FROM {rows} GROUP BY value")
+            rows = f"{CELLS} WHERE {scope} AND {where}"
+            selects.append(f"SELECT '{d.param}', CAST({key} AS TEXT), SUM(n) FROM {rows} GROUP BY {key}")
+            where_params = scope_params + where_params
         else:  # the members' sets of values first (a few thousand), then each value's members
             where, where_params = _conditions(chosen, facts, options, (d.param,))
             sets = f"SELECT {d.array}, COUNT(*) AS n FROM {facts} WHERE {where} GROUP BY {d.array}"

@@ -16,6 +16,9 @@ def text_fields(model):
 
 
 def fix_stored_text(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        # Every text of every member is read: at 100,000 members longer than a page may take.
+        schema_editor.execute("SET LOCAL statement_timeout = 0")
     for model in apps.get_app_config("members").get_models():
         fields = text_fields(model)
         if not model._meta.managed or not fields:
