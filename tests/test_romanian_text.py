@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from members import importing
@@ -128,8 +129,9 @@ def test_the_data_migration_fixes_rows_stored_with_cedilla(db, manager, make_mem
     ContactPerson.objects.filter(pk=contact.pk).update(name="Ştefan Ţurcanu")
     migration = __import__("members.migrations.0006_comma_below_text", fromlist=["fix_stored_text"])
 
-    migration.fix_stored_text(apps, None)
-    migration.fix_stored_text(apps, None)  # safe to re-run
+    editor = connection.schema_editor()
+    migration.fix_stored_text(apps, editor)
+    migration.fix_stored_text(apps, editor)  # safe to re-run
 
     member.refresh_from_db()
     assert (member.name, member.description_ro) == ("Știința Aplicată SRL", "Cercetare și dezvoltare")
