@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from .counting import CELLS, FACTS, each, search_condition
+from .counting import ALL, CELLS, FACTS, each, search_condition
 from .dimensions import BY_PARAM, DIMENSIONS, MANY, SINGLE
 
 
@@ -135,8 +135,10 @@ def count_query(chosen, search, options):
                     [within, value],
                 )
                 key = "value2"
-            else:
+            elif single:
                 scope, scope_params, key = f"dimension = '{d.param}' AND dimension2 = ''", [], "value"
+            else:  # nothing else filtered: each value's total
+                scope, scope_params, key = f"dimension = '{d.param}' AND dimension2 = '{ALL}'", [], "value"
             where, where_params = _conditions(single, CELLS, options)
             rows = f"{CELLS} WHERE {scope} AND {where}"
             selects.append(f"SELECT '{d.param}', CAST({key} AS TEXT), SUM(n) FROM {rows} GROUP BY {key}")
