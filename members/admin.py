@@ -338,7 +338,9 @@ COMPLETENESS_PARTS = [
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """simple-history's pages, answering 404 for an address that names no object or version
-    (its own views pass "5/change" to the database and fail with a 500)."""
+    (its own views pass "5/change" to the database and fail with a 500), and saving a version's
+    form only for staff who may change the object: simple-history checks only the view
+    permission before it saves a POST."""
 
     def history_view(self, request, object_id, extra_context=None):
         self._pk_or_404(object_id)
@@ -347,6 +349,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._pk_or_404(object_id)
         self._pk_or_404(version_id, self.model.history.model._meta.pk)
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None:
+                raise Http404
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _pk_or_404(self, value, pk_field=None):
@@ -482,6 +490,10 @@ class MemberAdmin(ExportActionMixin, HistoryAdmin):
         # django-import-export lets any staff user export unless told otherwise: only those who
         # may see members may export them (contacts included).
         return self.has_view_permission(request)
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        with_contacts = request.user.has_perm("members.view_contactperson")
+        return super().get_export_resource_kwargs(request, **kwargs) | {"with_contacts": with_contacts}
 
     def get_valid_export_item_pks(self, request):
         # import-export 4.4 still calls this for "export selected" and warns from its own copy.

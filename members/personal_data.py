@@ -38,11 +38,40 @@ def _json_text(text):
 
 
 def _admin_log_entries(contact_ids, texts):
-    """Change-log entries about these contacts, or naming any of `texts` (names, the address)."""
-    query = Q(content_type__model="contactperson", object_id__in=[str(pk) for pk in contact_ids])
+    """Change-log entries about these contacts: their own (by object id), and a member's whose
+    message names one of them as a whole (an inline added, changed or deleted on the member's
+    page). Whole names only: erasing "Ion Pop" leaves "Ion Popescu"'s entries alone."""
+    own = Q(content_type__model="contactperson", object_id__in=[str(pk) for pk in contact_ids])
+    mentions = Q()
     for text in texts:
-        query |= Q(object_repr__contains=text) | Q(change_message__contains=_json_text(text))
-    return LogEntry.objects.filter(query)
+        mentions |= Q(change_message__contains=_json_text(text))
+    candidates = LogEntry.objects.filter(own | mentions) if texts else LogEntry.objects.filter(own)
+    ids = {str(pk) for pk in contact_ids}
+    return [
+        entry
+        for entry in candidates
+        if (entry.content_type.model == "contactperson" and entry.object_id in ids)
+        or _named_objects(entry) & set(texts)
+    ]
+
+
+def _message_parts(entry):
+    try:
+        message = json.loads(entry.change_message or "[]")
+    except ValueError:  # a hand-written message, not the admin's JSON
+        return []
+    return message if isinstance(message, list) else []
+
+
+def _named_objects(entry):
+    """The objects (as text) an admin change message names: {"added": {"object": "Ion Pop"}}."""
+    return {
+        detail.get("object")
+        for part in _message_parts(entry)
+        if isinstance(part, dict)
+        for detail in part.values()
+        if isinstance(detail, dict)
+    }
 
 
 def export_person(email):
@@ -73,11 +102,10 @@ def export_person(email):
         "login_records": {
             model._meta.model_name: list(_login_records(model, usernames).values()) for model in LOGIN_RECORDS
         },
-        "admin_log_mentions": list(
-            _admin_log_entries(contact_ids, names | {email}).values(
-                "action_time", "object_repr", "change_message"
-            )
-        ),
+        "admin_log_mentions": [
+            {"action_time": e.action_time, "object_repr": e.object_repr, "change_message": e.change_message}
+            for e in _admin_log_entries(contact_ids, names | {email})
+        ],
     }
 
 
@@ -110,12 +138,19 @@ def erase_person(email):
 
 
 def _scrub_admin_log(contact_ids, texts):
-    """Replace names and the address in the admin's change log, which keeps them as text."""
-    scrubbed = 0
-    for entry in _admin_log_entries(contact_ids, texts):
-        for text in texts:
-            entry.object_repr = entry.object_repr.replace(text, ERASED)
-            entry.change_message = entry.change_message.replace(_json_text(text), ERASED)
+    """Erase the names in the admin's change log, which keeps them as text: a contact's own
+    entries lose their title, a member's entries the names of the contacts they mention."""
+    ids = {str(pk) for pk in contact_ids}
+    entries = _admin_log_entries(contact_ids, texts)
+    for entry in entries:
+        if entry.content_type.model == "contactperson" and entry.object_id in ids:
+            entry.object_repr = ERASED
+        parts = _message_parts(entry)
+        for part in parts:
+            for detail in part.values() if isinstance(part, dict) else ():
+                if isinstance(detail, dict) and detail.get("object") in texts:
+                    detail["object"] = ERASED
+        if parts:
+            entry.change_message = json.dumps(parts)
         entry.save(update_fields=["object_repr", "change_message"])
-        scrubbed += 1
-    return scrubbed
+    return len(entries)

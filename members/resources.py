@@ -29,18 +29,23 @@ def staff_row(member):
 
 
 class MemberExportResource(resources.Resource):
+    def __init__(self, with_contacts=False, **kwargs):
+        # Contact persons are personal data: their column only for staff who may see them.
+        super().__init__(**kwargs)
+        self.columns = COLUMNS + [c for c in STAFF_COLUMNS if with_contacts or c != "contacts"]
+
     @classmethod
     def get_display_name(cls):
         return "members"
 
     def get_user_visible_fields(self):
         """The columns the export page lists: those `export` writes."""
-        return [fields.Field(column_name=column) for column in COLUMNS + STAFF_COLUMNS]
+        return [fields.Field(column_name=column) for column in self.columns]
 
     def export(self, queryset=None, **kwargs):
         """One row per member: COLUMNS then STAFF_COLUMNS, formula-looking cells neutralised."""
         queryset = queryset.select_related("locality").prefetch_related(*reference_fields(), "contacts")
-        dataset = tablib.Dataset(headers=COLUMNS + STAFF_COLUMNS)
+        dataset = tablib.Dataset(headers=self.columns)
         for member in queryset:
             row = member_row(member) | staff_row(member)
             dataset.append([neutralise_formula(row[column]) for column in dataset.headers])

@@ -300,6 +300,22 @@ def test_exporting_the_filtered_list_as_xlsx_keeps_the_filters(manager_client, m
     assert [row[0] for row in rows[1:]] == ["Hidden SRL"]
 
 
+def test_staff_who_may_see_members_but_not_contacts_export_no_contacts_column(
+    client, staff_viewer, make_member
+):
+    member = make_member(name="Exportată SRL")
+    ContactPerson.objects.create(member=member, name="Ana Pop", email="ana@example.ro", phone="0722 000 000")
+    client.force_login(staff_viewer)
+    assert client.get("/admin/members/contactperson/").status_code == 403
+
+    response = client.post("/admin/members/member/export/", {"format": "1", "resource": "0"})
+
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == ",".join([*COLUMNS, "verified_on"])
+    assert "Exportată SRL" in text
+    assert "Ana Pop" not in text and "ana@example.ro" not in text and "0722" not in text
+
+
 def test_staff_without_rights_cannot_export(client, staff_without_rights):
     client.force_login(staff_without_rights)
     response = client.post("/admin/members/member/export/", {"format": "1", "resource": "0"})
@@ -486,3 +502,33 @@ def test_staff_who_may_only_view_cannot_mark_members_verified(client, staff_view
     client.post(reverse(CHANGELIST), {"action": "mark_verified", "_selected_action": [member.pk]})
     member.refresh_from_db()
     assert member.verified_on is None
+
+
+def test_staff_who_may_only_view_contacts_cannot_publish_one_through_its_history_page(
+    client, django_user_model, make_member
+):
+    contact = ContactPerson.objects.create(member=make_member(), name="Ana Pop", email="ana@example.ro")
+    version = contact.history.latest()
+    viewer = django_user_model.objects.create_user("viewer", password="a-long-password-123", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_contactperson"))
+    client.force_login(viewer)
+    url = f"/admin/members/contactperson/{contact.pk}/history/{version.history_id}/"
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url,
+        {
+            "member": contact.member_id,
+            "name": "Ana Pop",
+            "email": "ana@example.ro",
+            "public_consent": "on",
+            "consent_given_at_0": "2026-01-01",
+            "consent_given_at_1": "10:00",
+            "consent_method": "forged",
+        },
+    )
+
+    assert response.status_code == 403
+    contact.refresh_from_db()
+    assert not contact.public_consent
+    assert not ContactPerson.objects.public().exists()

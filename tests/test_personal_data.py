@@ -158,3 +158,22 @@ def test_the_privacy_page_explains_publication_and_removal(client, db):
         assert f'<html lang="{language}">' in text
         assert "privacy@mechatrec.example" in text
         assert "190/2018" in text and "GDPR" in text
+
+
+def test_erasing_a_person_leaves_alone_the_log_of_someone_whose_name_starts_the_same(
+    make_member, manager, capsys
+):
+    member = make_member()
+    add_contact(member, name="Ion Pop", email="ion.pop@example.ro")
+    add_contact(member, name="Ion Popescu", email="ion.popescu@example.ro")
+    log_contact_added(manager, member, name="Ion Pop")
+    other = log_contact_added(manager, member, name="Ion Popescu")
+
+    call_command("export_person", "ion.pop@example.ro")
+    exported = json.loads(capsys.readouterr().out)
+    call_command("erase_person", "ion.pop@example.ro")
+
+    assert len(exported["admin_log_mentions"]) == 1
+    other.refresh_from_db()
+    assert json.loads(other.change_message)[0]["added"]["object"] == "Ion Popescu"
+    assert text_rows_containing("Ion Pop") == text_rows_containing("Ion Popescu")
