@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -50,3 +51,17 @@ class DatabaseUnavailableMiddleware:
             logger.error("Database unavailable (%s) while serving a page", type(exception).__name__)
             return service_unavailable()
         return None
+
+
+class NulCharactersMiddleware:
+    """A query string with a NUL character is a 400, whatever the page: PostgreSQL refuses NUL in
+    any text ("A string literal cannot contain NUL"), so an admin list filter given `%00` would
+    otherwise end in a 500. No real link carries one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
+            raise BadRequest("NUL character in the query string")
+        return self.get_response(request)

@@ -1,5 +1,7 @@
 """Who is asking: the client address that login throttling counts failures against."""
 
+import ipaddress
+
 from django.conf import settings
 
 
@@ -18,4 +20,7 @@ def client_ip(request):
     if len(hops) < settings.TRUSTED_PROXY_COUNT:
         # The proxy always appends one entry; fewer means the request bypassed it.
         return peer
-    return hops[-settings.TRUSTED_PROXY_COUNT]
+    try:  # a proxy writes a bare address; "garbage", "1.2.3.4:5678" or "300.1.1.1" came from elsewhere
+        return str(ipaddress.ip_address(hops[-settings.TRUSTED_PROXY_COUNT]))
+    except ValueError:
+        return peer

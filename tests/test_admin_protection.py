@@ -84,6 +84,17 @@ def test_behind_the_proxy_a_forged_forwarded_for_does_not_reset_the_ip_lock(clie
     assert log_in(client, **via_nginx("198.51.100.20")).status_code == 302
 
 
+@pytest.mark.parametrize("forwarded", ["garbage", "1.2.3.4:5678", "300.1.1.1", "10.0.0.1, ::zz"])
+def test_behind_the_proxy_a_malformed_forwarded_for_counts_against_the_peer_address(
+    client, manager, settings, forwarded
+):
+    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert log_in(client, password="wrong", **via_nginx(forwarded)).status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "127.0.0.1"  # nginx's peer address
+    assert log_in(client, **via_nginx(forwarded)).status_code == 302
+
+
 def test_without_the_proxy_setting_forwarded_for_is_ignored(client, manager, settings):
     settings.BEHIND_PROXY = False
     for n, name in enumerate(("ana", "bogdan", "corina", "dan", "elena")):

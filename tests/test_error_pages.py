@@ -1,6 +1,7 @@
 """Error pages a visitor may meet are valid HTML, with a way back (the validator's view of them;
 their content and headers are tested with the production settings elsewhere)."""
 
+import pytest
 from django.template.loader import render_to_string
 
 from tests.quality import assert_valid_html
@@ -19,3 +20,17 @@ def test_the_server_error_page_renders_without_a_request_and_is_valid_html():
     html = render_to_string("500.html")
     assert "Something went wrong on our side" in html
     assert_valid_html({"server error": html})
+
+
+@pytest.mark.parametrize(
+    "query", ["size__exact=%00", "category__exact=%00", "county=%00", "q=a%00b", "%00=1"]
+)
+def test_a_nul_character_in_an_admin_filter_is_a_bad_request_not_a_server_error(admin_client, query):
+    response = admin_client.get(f"/admin/members/member/?{query}")
+    assert response.status_code == 400
+
+
+def test_a_nul_character_in_the_directory_address_is_a_bad_request(client, db):
+    response = client.get("/en/members/?category=rd%00")
+    assert response.status_code == 400
+    assert "This request could not be understood" in response.content.decode()

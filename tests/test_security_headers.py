@@ -50,6 +50,17 @@ def test_every_page_type_carries_the_security_headers(production_security, brows
     assert response["X-Frame-Options"] == "DENY"
 
 
+@pytest.mark.parametrize(
+    ("host", "url", "status"),
+    [("membri.mechatrec.ro", "/", 302), ("evil.example", "/ro/", 400), ("membri.mechatrec.ro", "/ro/?q=%00", 400)],
+)
+def test_redirects_and_refusals_carry_the_security_headers_too(production_security, db, host, url, status):
+    response = Client(HTTP_HOST=host).get(url, secure=True)
+    assert response.status_code == status
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
 def test_hsts_max_age_follows_the_setting(production_security, browser, db):
     production_security.SECURE_HSTS_SECONDS = 600
     production_security.SECURE_HSTS_INCLUDE_SUBDOMAINS = False
