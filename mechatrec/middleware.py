@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -54,14 +55,17 @@ class DatabaseUnavailableMiddleware:
 
 
 class NulCharactersMiddleware:
-    """A query string with a NUL character is a 400, whatever the page: PostgreSQL refuses NUL in
-    any text ("A string literal cannot contain NUL"), so an admin list filter given `%00` would
-    otherwise end in a 500. No real link carries one."""
+    """An admin address with a NUL character in its query string is a 400: PostgreSQL refuses NUL
+    in any text ("A string literal cannot contain NUL"), so a list filter given `%00` would end
+    in a 500. (The public directory's form explains such a search instead.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.admin_prefix = "/" + settings.ADMIN_URL
 
     def __call__(self, request):
-        if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
+        if request.path.startswith(self.admin_prefix) and any(
+            "\x00" in key + "".join(values) for key, values in request.GET.lists()
+        ):
             raise BadRequest("NUL character in the query string")
         return self.get_response(request)

@@ -175,6 +175,9 @@ else:
 # from the cache. The benchmark's "cold" runs use it. The version number is still bumped, so
 # turning it back on never serves anything stale.
 DIRECTORY_CACHE = env_bool("DIRECTORY_CACHE", True)
+# Every save through Django bumps the version at once; a change that sends no signal (a queryset
+# update(), SQL, another program) shows once the version expires: at most this many seconds.
+CACHE_VERSION_SECONDS = env_int("CACHE_VERSION_SECONDS", 120)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

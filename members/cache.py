@@ -3,16 +3,19 @@
 Cached public data is stored under keys that include `version()`; `bump_version()` is called on
 every change to members, competences, localities and contacts (see signals.py), so stale entries
 are simply never read again and expire on their own. With CACHE_URL pointing at Redis the
-version is shared by every app server.
+version is shared by every app server. The version itself lives CACHE_VERSION_SECONDS: a change
+that sends no signal (a queryset update(), SQL) cannot leave pages stale for longer.
 """
 
 import hashlib
 import time
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import HttpResponse, QueryDict
 
 VERSION_KEY = "directory:version"
 
@@ -21,14 +24,21 @@ def version():
     value = cache.get(VERSION_KEY)
     if value is None:
         value = time.time_ns()
-        cache.add(VERSION_KEY, value, timeout=None)
+        cache.add(VERSION_KEY, value, timeout=settings.CACHE_VERSION_SECONDS)
         value = cache.get(VERSION_KEY, value)
     return value
 
 
 def bump_version():
-    # A fresh, never-before-used value: correct even if the key was evicted meanwhile.
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    """A fresh, never-before-used version now, and again when the transaction commits: a visitor
+    whose page was built between the two (from the data before the commit) had it stored under
+    the first, which the second leaves behind. Outside a transaction both happen at once."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version():
+    cache.set(VERSION_KEY, time.time_ns(), timeout=settings.CACHE_VERSION_SECONDS)
 
 
 def enabled():
@@ -48,20 +58,45 @@ def get_or_set(key, compute, timeout):
 
 # Entries are never stale (the version changes with the data); the timeout only frees memory.
 PAGE_TIMEOUT = 3600
+# No link the site writes has a longer value or more values of one parameter: such an address
+# is answered but never stored.
+MAX_VALUE_LENGTH = 200
+MAX_VALUES = 60
 
 
-def public_page(view):
-    """Serve an anonymous GET from the cache, keyed on the version and the absolute URL.
+def canonical_query(query, parameters):
+    """The query string of the recognised `parameters` ({name: may repeat}) in `query`: sorted,
+    deduplicated, empty values and unknown parameters dropped; a single-valued one keeps the
+    value Django reads (the last). And whether it is within MAX_VALUES and MAX_VALUE_LENGTH."""
+    pairs, within = [], True
+    for name, repeats in sorted(parameters.items()):
+        values = [value for value in query.getlist(name) if value]
+        values = sorted(set(values)) if repeats else values[-1:]
+        within = within and len(values) <= MAX_VALUES and all(len(v) <= MAX_VALUE_LENGTH for v in values)
+        pairs += [(name, value) for value in values]
+    return urlencode(pairs), within
 
-    Only visitors without a session cookie are served from it (staff may see more), and only
-    complete 200 answers that set no cookie are stored, so nothing personal is ever shared. The
-    path carries the language (/ro/, /en/) and the query string carries the filters. The scheme
-    and host are in the key too: pages hold absolute links (canonical, hreflang, JSON-LD), so a
-    site answering to several names must not hand one name's links to another.
+
+def public_page(view=None, *, parameters=None):
+    """Serve an anonymous GET from the cache, keyed on the version and the canonical URL.
+
+    The view sees only the recognised `parameters` ({name: may repeat}; none by default) in
+    canonical order, so junk added to an address neither makes a new cache entry nor reaches the
+    page's links. Only visitors without a session cookie are served from the cache (staff may
+    see more), and only complete 200 answers that set no cookie and allow storing are stored, so
+    nothing personal is ever shared. The path carries the language (/ro/, /en/) and the query
+    string the filters. The scheme and host are in the key too: pages hold absolute links
+    (canonical, hreflang, JSON-LD), so a site answering to several names must not hand one
+    name's links to another.
     """
+    if view is None:
+        return lambda view: public_page(view, parameters=parameters)
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
+        query, storable = canonical_query(request.GET, parameters or {})
+        if query != request.META.get("QUERY_STRING", ""):
+            request.GET, request.META["QUERY_STRING"] = QueryDict(query), query
         if not enabled() or request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
         # build_absolute_uri() is scheme://host/full-path; get_host() in it refuses a Host
@@ -73,7 +108,13 @@ def public_page(view):
             content, content_type = stored
             return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if (
+            storable
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "no-store" not in response.get("Cache-Control", "")
+        ):
             cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
         return response
 

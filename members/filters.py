@@ -58,6 +58,11 @@ class KnownValuesField(forms.MultipleChoiceField):
         return True
 
 
+# The query parameters a directory address may carry ({name: may repeat}): the page cache keys
+# on these only, and the page's links carry nothing else (members.cache.public_page).
+PARAMETERS = {"q": False, "sort": False, "page": False} | {d.param: d.repeatable for d in DIMENSIONS}
+
+
 class DimensionFilter(django_filters.MultipleChoiceFilter):
     field_class = KnownValuesField
 

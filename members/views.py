@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -16,7 +17,7 @@ from .columns import PUBLIC_COLUMNS, export_rows, neutralise_formula
 from .composition import composition
 from .dimensions import held_by, label_members
 from .facets import panel, panel_key, totals
-from .filters import MemberFilter, chips, query_without
+from .filters import PARAMETERS, MemberFilter, chips, query_without
 from .models import Member
 
 PAGE_SIZE = 24
@@ -31,7 +32,7 @@ def home(request):
     return render(request, "home.html", {"composition": composition(counts=totals("category"))})
 
 
-@public_page
+@public_page(parameters=PARAMETERS)
 def directory(request):
     filterset = MemberFilter(request.GET)
     facets, total = filterset.facets()
@@ -39,7 +40,7 @@ def directory(request):
     paginator.count = total  # counted with the facets, in the same query
     page = paginator.get_page(request.GET.get("page"))
     members = label_members(filterset.members_of(page), filterset.options)
-    return render(
+    response = render(
         request,
         "members/directory.html",
         {
@@ -54,6 +55,9 @@ def directory(request):
             "export_query": query_without(filterset),
         },
     )
+    if filterset.ignored:  # values no link of ours holds: answered, never stored
+        patch_cache_control(response, no_store=True)
+    return response
 
 
 @public_page

@@ -166,3 +166,87 @@ def test_two_host_names_each_get_their_own_absolute_links_from_the_cache(
     with django_assert_num_queries(0):  # each host's page is cached, under its own key
         again = client.get(url, headers={"host": "membri.mechatrec.ro"}).content.decode()
     assert again == first
+
+
+# --- Abusive addresses and changes that send no signal ---------------------------------------
+
+
+def test_junk_parameters_neither_make_a_new_cache_entry_nor_reach_the_pages_links(
+    client, make_member, directory, django_assert_num_queries
+):
+    make_member(name="Junk Proof SRL", category=Member.Category.RD)
+    clean = html(client, directory, {"category": "rd"})
+    junk = "x" * 4000
+    with django_assert_num_queries(0):  # the same entry, whatever is added
+        padded = client.get(f"{directory}?utm_source={junk}&category=rd&category=rd&zz=1")
+    assert padded.content.decode() == clean
+    assert junk not in clean and "utm_source" not in clean
+
+
+def test_the_order_of_repeated_values_does_not_matter_to_the_cache(
+    client, make_member, competences, directory, django_assert_num_queries
+):
+    make_member(name="Ordine SRL", competences=competences[:2])
+    first, second = competences[0].slug, competences[1].slug
+    page = client.get(f"{directory}?competence={second}&competence={first}").content.decode()
+    with django_assert_num_queries(0):
+        again = client.get(f"{directory}?competence={first}&competence={second}&competence={first}")
+    assert again.content.decode() == page
+
+
+def test_pagination_links_carry_only_the_filters(client, make_member, directory):
+    for n in range(30):
+        make_member(name=f"Paginat {n:02} SRL")
+    page = html(client, directory, {"sort": "name", "tracking": "abc"})
+    next_links = re.findall(r'href="([^"]*)" rel="next"', page)
+    assert next_links == ["?sort=name&amp;page=2"]
+
+
+def test_unknown_values_are_answered_but_never_stored(
+    client, make_member, directory, django_assert_num_queries
+):
+    make_member(name="Singur SRL")
+    for _ in range(2):
+        response = client.get(directory, {"category": "no-such-category"})
+        assert response.status_code == 200 and "Singur SRL" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_value_longer_than_any_link_of_ours_is_answered_but_never_stored(
+    client, make_member, directory, django_assert_max_num_queries
+):
+    make_member(name="Singur SRL")
+    long_search = "robotica " * 40
+    client.get(directory, {"q": long_search})
+    with django_assert_max_num_queries(10) as queries:
+        client.get(directory, {"q": long_search})
+    assert len(queries) > 0
+
+
+def test_a_change_committed_after_a_page_was_built_from_the_old_data_is_not_hidden_by_it(
+    client, make_member, directory, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from members import cache
+
+    member = make_member(name="Înainte SRL")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        member.name = "După SRL"
+        member.save()
+        during = cache.version()  # a visitor's page built now would be stored under this
+    assert cache.version() != during
+
+
+def test_a_change_that_sends_no_signal_shows_once_the_version_expires(
+    client, make_member, directory, settings
+):
+    import time
+
+    settings.CACHE_VERSION_SECONDS = 1
+    member = make_member(name="Fără Semnal SRL")
+    assert "Fără Semnal SRL" in html(client, directory)
+    Member.objects.filter(pk=member.pk).update(name="Schimbat Direct SRL")
+    assert "Fără Semnal SRL" in html(client, directory)  # served from the cache
+    time.sleep(1.1)
+    assert "Schimbat Direct SRL" in html(client, directory)

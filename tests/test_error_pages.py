@@ -28,9 +28,3 @@ def test_the_server_error_page_renders_without_a_request_and_is_valid_html():
 def test_a_nul_character_in_an_admin_filter_is_a_bad_request_not_a_server_error(admin_client, query):
     response = admin_client.get(f"/admin/members/member/?{query}")
     assert response.status_code == 400
-
-
-def test_a_nul_character_in_the_directory_address_is_a_bad_request(client, db):
-    response = client.get("/en/members/?category=rd%00")
-    assert response.status_code == 400
-    assert "This request could not be understood" in response.content.decode()
