@@ -262,13 +262,5 @@ class _HeldOnPage:
         return [(d, sorted(self.options_by_member.get((member_id, d.param), []), key=_label)) for d in MANY]
 
 
-def held_by(member):
-    """[(dimension, [Option])] of one member, from its prefetched reference rows (no query)."""
-    rows = [
-        (d, [Option(row.slug, str(row.pk), str(row)) for row in getattr(member, d.field).all()]) for d in MANY
-    ]
-    return [(d, sorted(options, key=_label)) for d, options in rows]
-
-
 def _label(option):
     return option.label

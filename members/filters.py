@@ -58,6 +58,14 @@ class KnownValuesField(forms.MultipleChoiceField):
         return True
 
 
+def reference_options():
+    """(reference rows, {param: [Option]} in the current language), cached until anything in the
+    directory changes (members.cache)."""
+    rows = cache.get_or_set("reference-rows", load_rows, timeout=3600)
+    options = cache.get_or_set(f"options-{get_language()}", lambda: load_options(rows), timeout=3600)
+    return rows, options
+
+
 # The query parameters a directory address may carry ({name: may repeat}): the page cache keys
 # on these only, and the page's links carry nothing else (members.cache.public_page).
 PARAMETERS = {"q": False, "sort": False, "page": False} | {d.param: d.repeatable for d in DIMENSIONS}
@@ -92,10 +100,7 @@ class MemberFilter(django_filters.FilterSet):
         if queryset is None:
             queryset = MemberFacts.objects.order_by(*self.ordering)
         super().__init__(data, queryset, **kwargs)
-        # Reference data, cached until anything in the directory changes (members.cache).
-        self.rows = cache.get_or_set("reference-rows", load_rows, timeout=3600)
-        language = get_language()
-        self.options = cache.get_or_set(f"options-{language}", lambda: load_options(self.rows), timeout=3600)
+        self.rows, self.options = reference_options()
         self.ignored = []  # (filter label, value): what the visitor sent that matches no option
         if self.is_bound:
             self.data = self._known_values_only(self.data)

@@ -341,8 +341,9 @@ class MemberQuerySet(models.QuerySet):
         """Published rows for list pages: one JOIN for locality, one query per many-valued field."""
         return self.published().select_related("locality").prefetch_related(*reference_fields())
 
-    def similar_to(self, member, count=4):
-        """Published members sharing the most of `member`'s competences, then by name: one query.
+    def similar_to(self, member_id, competence_ids, count=4):
+        """Published members sharing the most of these competences (a member's), then by name:
+        one query.
 
         Level by level, from all its competences down to one, the first `count` members by name
         holding exactly that many of them (so no level reads more than it could show, and a
@@ -351,10 +352,10 @@ class MemberQuerySet(models.QuerySet):
         """
         from .counting import similar_members  # members.counting writes the counting tables' SQL
 
-        ids = sorted(competence.pk for competence in member.competences.all())[:MAX_SIMILAR_BY]
+        ids = sorted(competence_ids)[:MAX_SIMILAR_BY]
         if not ids:
             return []
-        sql, params = similar_members(member.pk, ids, count)
+        sql, params = similar_members(member_id, ids, count)
         return list(self.raw(sql, params))  # noqa: S611 (text from code; ids are parameters)
 
     def search(self, query):

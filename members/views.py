@@ -15,9 +15,9 @@ from . import cache
 from .cache import public_page
 from .columns import PUBLIC_COLUMNS, export_rows, neutralise_formula
 from .composition import composition
-from .dimensions import held_by, label_members
+from .dimensions import label_members
 from .facets import panel, panel_key, totals
-from .filters import PARAMETERS, MemberFilter, chips, query_without
+from .filters import PARAMETERS, MemberFilter, chips, query_without, reference_options
 from .models import Member
 
 PAGE_SIZE = 24
@@ -62,15 +62,18 @@ def directory(request):
 
 @public_page
 def profile(request, slug):
-    member = get_object_or_404(Member.objects.for_directory(), slug=slug)
+    member = get_object_or_404(Member.objects.published().select_related("locality"), slug=slug)
+    [member] = label_members([member], reference_options()[1])
+    held = member.held()  # every many-valued dimension's options: one query
+    competence_ids = [int(option.key) for d, options in held if d.param == "competence" for option in options]
     return render(
         request,
         "members/profile.html",
         {
             "member": member,
-            "held": held_by(member),
+            "held": held,
             "contacts": list(member.contacts.public()),
-            "similar": Member.objects.similar_to(member, SIMILAR_COUNT),
+            "similar": Member.objects.similar_to(member.pk, competence_ids, SIMILAR_COUNT),
             "json_ld": organisation_json_ld(request, member),
         },
     )
