@@ -40,6 +40,8 @@ from .text import comma_below, fold, name_key
 # A spreadsheet of a few hundred members is well under this; bigger is a mistake or an attack.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# The template has 25; a row wider than this is no member list.
+MAX_COLUMNS = 100
 ANALYZE_AFTER = 500  # changed members, beyond which the tables' statistics are refreshed
 
 # Column → Member field, for the columns that map to one model field as they are: the export's
@@ -194,35 +196,54 @@ def read_rows(content):
     the CSV's encoding, a key of ENCODING_LABELS).
 
     Blank rows are skipped but keep their number, so errors point at the row the manager sees.
+    Rows are read one at a time and every row counts toward MAX_ROWS, blank ones too, so a file
+    of 200,000 empty rows or a header of a million commas is refused at once, not read whole.
     """
     if len(content) > MAX_FILE_BYTES:
         raise ImportFileError(_("The file is larger than 5 MB."))
     is_xlsx = content.startswith(b"PK\x03\x04")  # XLSX files are ZIP archives
     encoding = "xlsx" if is_xlsx else detect_encoding(content)
-    table = _xlsx_table(content) if is_xlsx else _csv_table(content, encoding)
-    header, rows = _split_header(table)
-    records = []
+    rows = _xlsx_rows(content) if is_xlsx else _csv_rows(content, encoding)
+    header, records = None, []
     for number, cells in rows:
+        if number > MAX_ROWS + 1:
+            raise ImportFileError(
+                _("The file has more than %(max)d rows (empty rows count too; delete them).")
+                % {"max": MAX_ROWS}
+            )
+        while cells and cell_text(cells[-1]) == "":  # trailing empty cells (a million commas)
+            cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise ImportFileError(
+                _("Row %(row)d has more than %(max)d columns.") % {"row": number, "max": MAX_COLUMNS}
+            )
+        if header is None:  # the first row that is not blank names the columns
+            header = _header(cells) if any(cell_text(cell) for cell in cells) else None
+            continue
         record = {column: cell_text(cells[i]) if i < len(cells) else "" for i, column in enumerate(header)}
         if any(record.values()):
             records.append((number, record))
-    if len(records) > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
+    if header is None:
+        raise ImportFileError(_("The file is empty."))
     return header, records, encoding
 
 
-def _xlsx_table(content):
+def _xlsx_rows(content):
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        try:
+            # Read lazily: the XML is parsed as the rows are asked for (the errors too).
+            rows = workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
+            yield from enumerate((list(cells) for cells in rows), 1)
+        finally:
+            workbook.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError, IndexError) as error:
+        # defusedxml's refusals of a DTD or an entity are ValueErrors; a broken tag a ParseError.
         raise ImportFileError(_("This is not a readable XLSX file.")) from error
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        return [(number, list(cells)) for number, cells in enumerate(rows, 1)]
-    finally:
-        workbook.close()
 
 
 # What the preview says was read; the CSV encodings Excel and LibreOffice save Romanian text in.
@@ -262,7 +283,7 @@ def detect_encoding(content):
     return "iso-8859-2" if letters["iso-8859-2"] > letters["cp1250"] else "cp1250"
 
 
-def _csv_table(content, encoding):
+def _csv_rows(content, encoding):
     text = content.decode(encoding, errors="replace")
     if "\x00" in text:
         raise ImportFileError(_("This is not a CSV or XLSX file."))
@@ -272,21 +293,17 @@ def _csv_table(content, encoding):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         # Numbered by record, as a spreadsheet numbers rows (a quoted cell may span lines).
-        return list(enumerate(reader, 1))
+        yield from enumerate(reader, 1)
     except csv.Error as error:
         raise ImportFileError(_("This CSV file cannot be read: %(error)s") % {"error": error}) from error
 
 
-def _split_header(table):
-    for index, (_number, cells) in enumerate(table):
-        header = [cell_text(cell).lower().replace(" ", "_") for cell in cells]
-        if any(header):
-            if "name" not in header:
-                raise ImportFileError(
-                    _("The first row must name the columns, including “name”; see the template.")
-                )
-            return header, table[index + 1 :]
-    raise ImportFileError(_("The file is empty."))
+def _header(cells):
+    """The column names of the first row; the file's first non-blank row must name the columns."""
+    header = [cell_text(cell).lower().replace(" ", "_") for cell in cells]
+    if "name" not in header:
+        raise ImportFileError(_("The first row must name the columns, including “name”; see the template."))
+    return header
 
 
 def cell_text(value):

@@ -346,3 +346,61 @@ def test_the_templates_have_the_documented_columns(manager_client):
     csv = manager_client.get("/admin/members/member/import/template.csv")
     assert csv.content.decode("utf-8-sig").strip() == ",".join(COLUMNS)
     assert manager_client.get("/admin/members/member/import/template.pdf").status_code == 404
+
+
+# --- Hostile files: refused quickly with a reason, never a 500 or a stuck worker ---------------
+
+
+def _xlsx(rows):
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _with_sheet_xml(content, rewrite):
+    """The XLSX `content` with its first sheet's XML passed through `rewrite`."""
+    import zipfile
+
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as rewritten:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            rewritten.writestr(item, rewrite(data) if item.filename == "xl/worksheets/sheet1.xml" else data)
+    return target.getvalue()
+
+
+def test_a_header_followed_by_a_million_commas_reads_as_its_one_column(db):
+    content = b"name" + b"," * 1_000_000 + b"\nAcme SRL\n"
+    assert [row.values["name"] for row in importing.preview_file(content, "wide.csv").rows] == ["Acme SRL"]
+
+
+def test_a_row_wider_than_any_member_list_is_refused_with_its_number(db):
+    content = b"name,category\nAcme SRL,enterprise\n" + b",".join([b"x"] * 150) + b"\n"
+    with pytest.raises(importing.ImportFileError, match="Row 3 has more than 100 columns"):
+        importing.preview_file(content, "wide.csv")
+
+
+def test_blank_rows_count_toward_the_row_limit(db):
+    rows = [["name", "category"], ["Acme SRL", "enterprise"]] + [[""]] * (importing.MAX_ROWS + 10)
+    with pytest.raises(importing.ImportFileError, match="empty rows count too"):
+        importing.preview_file(_xlsx(rows), "blank.xlsx")
+
+
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        # An entity declared in a DTD (the "billion laughs" and external entities need one).
+        lambda xml: xml.replace(
+            b"<worksheet", b'<!DOCTYPE worksheet [<!ENTITY e SYSTEM "file:///etc/passwd">]><worksheet', 1
+        ),
+        lambda xml: xml.replace(b"</sheetData>", b"<row><c></sheetData>", 1),  # a broken tag
+    ],
+    ids=["external entity", "broken tag"],
+)
+def test_an_xlsx_with_a_dtd_or_broken_xml_is_not_a_readable_xlsx_file(db, rewrite):
+    content = _with_sheet_xml(_xlsx([["name", "category"], ["Acme SRL", "enterprise"]]), rewrite)
+    with pytest.raises(importing.ImportFileError, match="not a readable XLSX file"):
+        importing.preview_file(content, "hostile.xlsx")
