@@ -69,3 +69,18 @@ class NulCharactersMiddleware:
         ):
             raise BadRequest("NUL character in the query string")
         return self.get_response(request)
+
+
+class PrivateByDefaultMiddleware:
+    """An answer that says nothing about caching is `private, no-store`: only the public pages
+    (members.cache.public_page) and static files say otherwise, so no page with a session, a
+    form or personal data can ever be kept by a shared cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mechatrec.middleware.PrivateByDefaultMiddleware",
     # Outside everything that may answer early (the / → /ro/ redirect, the 400 for an unknown
     # Host or a NUL character), so those answers carry the headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -178,6 +179,12 @@ DIRECTORY_CACHE = env_bool("DIRECTORY_CACHE", True)
 # Every save through Django bumps the version at once; a change that sends no signal (a queryset
 # update(), SQL, another program) shows once the version expires: at most this many seconds.
 CACHE_VERSION_SECONDS = env_int("CACHE_VERSION_SECONDS", 120)
+# Public pages tell shared caches (nginx, a CDN) to keep them this long (s-maxage), then to serve
+# them stale for up to HTTP_STALE_SECONDS while one request fetches the new version.
+HTTP_CACHE_SECONDS = env_int("HTTP_CACHE_SECONDS", 60)
+HTTP_STALE_SECONDS = env_int("HTTP_STALE_SECONDS", 300)
+# nginx's proxy_cache_path, for `manage.py purge_proxy_cache` (README, "HTTP caching").
+PROXY_CACHE_DIR = env_str("PROXY_CACHE_DIR", "")
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

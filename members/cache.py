@@ -15,7 +15,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
 
 VERSION_KEY = "directory:version"
 
@@ -64,6 +66,21 @@ MAX_VALUE_LENGTH = 200
 MAX_VALUES = 60
 
 
+def _shared(response, etag):
+    """Marked for shared caches (nginx's proxy_cache, a CDN): public for HTTP_CACHE_SECONDS, then
+    served stale while one request revalidates; browsers revalidate every time (max-age=0),
+    which the ETag answers with a 304. The same page for everyone: the address says it all."""
+    response["ETag"] = etag
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=settings.HTTP_CACHE_SECONDS,
+        stale_while_revalidate=settings.HTTP_STALE_SECONDS,
+    )
+    return response
+
+
 def canonical_query(query, parameters):
     """The query string of the recognised `parameters` ({name: may repeat}) in `query`: sorted,
     deduplicated, empty values and unknown parameters dropped; a single-valued one keeps the
@@ -78,7 +95,9 @@ def canonical_query(query, parameters):
 
 
 def public_page(view=None, *, parameters=None):
-    """Serve an anonymous GET from the cache, keyed on the version and the canonical URL.
+    """Serve an anonymous GET from the cache, keyed on the version and the canonical URL, with
+    HTTP caching headers a proxy or CDN can use (`_shared`) and an ETag of the same two, so a
+    revalidation is answered 304 without touching the database.
 
     The view sees only the recognised `parameters` ({name: may repeat}; none by default) in
     canonical order, so junk added to an address neither makes a new cache entry nor reaches the
@@ -97,16 +116,20 @@ def public_page(view=None, *, parameters=None):
         query, storable = canonical_query(request.GET, parameters or {})
         if query != request.META.get("QUERY_STRING", ""):
             request.GET, request.META["QUERY_STRING"] = QueryDict(query), query
-        if not enabled() or request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
-            return view(request, *args, **kwargs)
+        if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)  # private by default (mechatrec.middleware)
         # build_absolute_uri() is scheme://host/full-path; get_host() in it refuses a Host
         # header outside ALLOWED_HOSTS, so forged names never reach the cache.
-        url = request.build_absolute_uri()
-        key = versioned_key("page", hashlib.sha256(url.encode()).hexdigest())
-        stored = cache.get(key)
+        digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        current = version()
+        etag = f'"{current}-{digest[:20]}"'
+        if storable and etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+            return _shared(HttpResponseNotModified(), etag)  # no query, nothing rendered
+        key = ":".join(["directory", str(current), "page", digest])
+        stored = cache.get(key) if enabled() else None
         if stored is not None:
             content, content_type = stored
-            return HttpResponse(content, content_type=content_type)
+            return _shared(HttpResponse(content, content_type=content_type), etag)
         response = view(request, *args, **kwargs)
         if (
             storable
@@ -115,7 +138,9 @@ def public_page(view=None, *, parameters=None):
             and not response.cookies
             and "no-store" not in response.get("Cache-Control", "")
         ):
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+            if enabled():
+                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+            _shared(response, etag)
         return response
 
     return cached_view

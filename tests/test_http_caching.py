@@ -1,0 +1,126 @@
+"""Headers a shared cache (nginx's proxy_cache, a CDN) may act on: public pages are public for a
+short time with an ETag that a revalidation matches without any query; everything else is
+private and never stored."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from members.models import Member
+
+
+def english(name, **kwargs):
+    with translation.override("en"):
+        return reverse(name, **kwargs)
+
+
+@pytest.fixture
+def public_urls(make_member):
+    member = make_member(name="Antet Public SRL")
+    return [
+        english("members:home"),
+        english("members:directory"),
+        english("members:directory") + "?category=enterprise&sort=name",
+        member.get_absolute_url(),
+    ]
+
+
+def test_public_pages_are_shared_for_a_minute_and_revalidated_by_browsers(client, public_urls):
+    for url in public_urls:
+        response = client.get(url)
+        cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert cache_control == {"public", "max-age=0", "s-maxage=60", "stale-while-revalidate=300"}, url
+        assert response["ETag"].startswith('"')
+        # The language is in the path: nothing else makes two visitors' pages differ.
+        assert "Accept-Language" not in response.get("Vary", "") and "Cookie" not in response.get("Vary", "")
+
+
+def test_the_shared_lifetime_follows_the_setting(client, public_urls, settings):
+    settings.HTTP_CACHE_SECONDS = 120
+    assert "s-maxage=120" in client.get(public_urls[1])["Cache-Control"]
+
+
+def test_the_same_data_gives_the_same_etag_and_any_saved_change_a_new_one(client, public_urls):
+    directory = public_urls[1]
+    first = client.get(directory)["ETag"]
+    assert client.get(directory)["ETag"] == first
+    member = Member.objects.get(name="Antet Public SRL")
+    member.short_description_en = "Now with a description"
+    member.save()
+    assert client.get(directory)["ETag"] != first
+
+
+def test_a_revalidation_with_the_current_etag_is_a_304_without_any_query(
+    client, public_urls, django_assert_num_queries
+):
+    for url in public_urls:
+        etag = client.get(url)["ETag"]
+        with django_assert_num_queries(0):
+            response = client.get(url, headers={"if-none-match": etag})
+        assert response.status_code == 304 and response.content == b""
+        assert response["ETag"] == etag and "public" in response["Cache-Control"]
+
+
+def test_a_stale_etag_gets_the_new_page(client, public_urls):
+    directory = public_urls[1]
+    etag = client.get(directory)["ETag"]
+    Member.objects.get(name="Antet Public SRL").save()
+    response = client.get(directory, headers={"if-none-match": etag})
+    assert response.status_code == 200 and "Antet Public SRL" in response.content.decode()
+
+
+def test_with_the_page_cache_off_pages_still_carry_their_http_caching_headers(client, public_urls, settings):
+    settings.DIRECTORY_CACHE = False
+    response = client.get(public_urls[1])
+    assert "public" in response["Cache-Control"] and response.has_header("ETag")
+
+
+def test_staff_with_a_session_get_public_pages_privately(client, manager, public_urls):
+    client.force_login(manager)
+    for url in public_urls:
+        response = client.get(url)
+        assert response["Cache-Control"] == "private, no-store", url
+        assert not response.has_header("ETag")
+
+
+def test_no_private_page_is_ever_marked_public(client, manager, make_member):
+    member = make_member()
+    anonymous = [
+        reverse("admin:login"),
+        english("members:directory") + "?category=no-such-thing",  # answered, never stored
+        english("members:profile", kwargs={"slug": "no-such-member"}),
+        reverse("switch_language", args=["en"]) + "?next=/en/",
+        english("members:export_csv"),
+    ]
+    for url in anonymous:
+        assert "public" not in client.get(url).get("Cache-Control", ""), url
+    client.force_login(manager)
+    staff = [
+        reverse("admin:index"),
+        reverse("admin:members_member_changelist"),
+        reverse("admin:members_member_change", args=[member.pk]),
+        reverse("admin:members_member_import"),
+    ]
+    for url in staff:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "public" not in response["Cache-Control"] and "no-store" in response["Cache-Control"], url
+
+
+def test_the_purge_command_empties_the_proxy_cache_directory(tmp_path, settings):
+    from django.core.management import call_command
+
+    (tmp_path / "a" / "b1").mkdir(parents=True)
+    (tmp_path / "a" / "b1" / "0123abcd").write_bytes(b"KEY: https://membri.mechatrec.ro/ro/members/")
+    (tmp_path / "c0ffee").write_bytes(b"KEY: https://membri.mechatrec.ro/ro/")
+    settings.PROXY_CACHE_DIR = str(tmp_path)
+    call_command("purge_proxy_cache")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_purge_command_refuses_without_a_directory(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.PROXY_CACHE_DIR = ""
+    with pytest.raises(CommandError, match="PROXY_CACHE_DIR"):
+        call_command("purge_proxy_cache")
