@@ -86,6 +86,7 @@ format: $(VENV)/.installed-dev
 ## The benchmark of issue 8 (bench/README.md); BENCH_ARGS="--quick" for a smoke test.
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/http_cache.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache node_modules

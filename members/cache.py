@@ -71,6 +71,9 @@ def _shared(response, etag):
     served stale while one request revalidates; browsers revalidate every time (max-age=0),
     which the ETag answers with a 304. The same page for everyone: the address says it all."""
     response["ETag"] = etag
+    # nginx reads its lifetime from here, not from s-maxage (max-age=0 would mean "never store"),
+    # and does not pass it on; CDNs read s-maxage.
+    response["X-Accel-Expires"] = str(settings.HTTP_CACHE_SECONDS)
     patch_cache_control(
         response,
         public=True,

@@ -31,6 +31,7 @@ def test_public_pages_are_shared_for_a_minute_and_revalidated_by_browsers(client
         cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
         assert cache_control == {"public", "max-age=0", "s-maxage=60", "stale-while-revalidate=300"}, url
         assert response["ETag"].startswith('"')
+        assert response["X-Accel-Expires"] == "60"  # nginx's lifetime (it reads no s-maxage)
         # The language is in the path: nothing else makes two visitors' pages differ.
         assert "Accept-Language" not in response.get("Vary", "") and "Cookie" not in response.get("Vary", "")
 
