@@ -839,3 +839,58 @@ class UpdateLink(models.Model):
         if self.expires_at <= now:
             return self.State.EXPIRED
         return self.State.OPEN
+
+
+class PendingChange(models.Model):
+    """What a member sent through its update link, waiting for the manager: nothing of it is
+    public before it is approved (members.selfservice).
+
+    `proposed` holds only the fields the member changed, as JSON values (a foreign key as its
+    id, a many-to-many field as a sorted list of ids); `before` holds the same fields as they
+    were when the member sent them, so the approval can tell the member's change from an admin
+    edit made since. `contacts` lists the contact persons added or changed, consent included.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        PARTLY = "partly", _("partly approved")
+        REJECTED = "rejected", _("rejected")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="pending_changes", verbose_name=_("member")
+    )
+    link = models.OneToOneField(
+        UpdateLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="change",
+        verbose_name=_("update link"),
+    )
+    submitted_by = models.CharField(_("sent by"), max_length=150)
+    submitted_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    proposed = models.JSONField(_("proposed values"), default=dict)
+    before = models.JSONField(default=dict, editable=False)
+    logo = models.ImageField(_("proposed logo"), upload_to="pending-logos/", blank=True)
+    contacts = models.JSONField(_("contact persons"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("pending change")
+        verbose_name_plural = _("pending changes")
+        indexes = [models.Index(fields=["status", "submitted_at"], name="members_pending_status_idx")]
+
+    def __str__(self):
+        return f"{self.member} ({self.submitted_at:%Y-%m-%d})"

@@ -18,7 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .models import UpdateLink
+from .models import Member, UpdateLink
+from .text import comma_below
 
 
 class LinkRefused(Exception):
@@ -125,3 +126,102 @@ def send_templated(to, template, context, language):
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+# --- What a submission holds -------------------------------------------------------------------
+
+
+def json_value(member, name):
+    """A member field's value as JSON: a foreign key as its id, many-to-many as sorted ids.
+
+    A query for a many-to-many field of a saved member."""
+    field = member._meta.get_field(name)
+    if field.many_to_many:
+        return sorted(row.pk for row in getattr(member, name).all())
+    if field.is_relation:
+        return getattr(member, field.attname)
+    return getattr(member, name)
+
+
+def form_value(form, name):
+    """The form's cleaned value as JSON (see json_value), text in comma-below."""
+    value = form.cleaned_data.get(name)
+    field = form.instance._meta.get_field(name)
+    if field.many_to_many:
+        return sorted(row.pk for row in value or [])
+    if field.is_relation:
+        return value.pk if value else None
+    if isinstance(value, str):
+        return comma_below(value)
+    return value
+
+
+def contact_changes(member, formset, link, now):
+    """The contact persons added or changed, each with consent given (who, when, how) or
+    withdrawn; unchanged ones are left out."""
+    known = {contact.pk: contact for contact in member.contacts.all()}
+    changed = []
+    for form in formset:
+        data = form.cleaned_data
+        if not data or not data.get("name"):
+            continue
+        contact = known.get(data.get("id"))
+        public = data["consent"] == "public"
+        entry = {
+            "id": contact.pk if contact else None,
+            "name": comma_below(data["name"]),
+            "role": comma_below(data.get("role", "")),
+            "email": data.get("email", ""),
+            "phone": data.get("phone", ""),
+            "public": public,
+        }
+        if public and not (contact and contact.is_public):
+            entry["consent_given_at"] = now.isoformat()
+            entry["consent_method"] = f"self-service form ({comma_below(data['name'])}, link #{link.pk})"
+        if (
+            contact
+            and all(
+                entry[key] == getattr(contact, attr)
+                for key, attr in [("name", "name"), ("role", "role"), ("email", "email"), ("phone", "phone")]
+            )
+            and public == contact.is_public
+        ):
+            continue
+        changed.append(entry)
+    return changed
+
+
+def submit(link, form, formset):
+    """Record what the member sent as a pending change and close the link; saves nothing of
+    the member. Returns the PendingChange (None when nothing differs; the link stays closed
+    all the same, as the member has answered)."""
+    from django.db import transaction
+
+    from .models import PendingChange
+    from .self_service_forms import SELF_SERVICE_FIELDS
+
+    member = Member.objects.get(pk=link.member_id)
+    now = timezone.now()
+    proposed, before = {}, {}
+    for name in SELF_SERVICE_FIELDS:
+        today, new = json_value(member, name), form_value(form, name)
+        if today != new and not (today in (None, "") and new in (None, "")):
+            proposed[name], before[name] = new, today
+    contacts = contact_changes(member, formset, link, now)
+    logo = form.cleaned_data.get("logo")
+    with transaction.atomic():
+        mark_used(link)
+        if not (proposed or contacts or logo):
+            return None
+        change = PendingChange(
+            member=member,
+            link=link,
+            submitted_by=link.recipient_name,
+            proposed=proposed,
+            before=before,
+            contacts=contacts,
+        )
+        if logo:
+            change.logo.save(logo.name, logo, save=False)
+        change.save()
+    return change

@@ -11,5 +11,7 @@ urlpatterns = [
     path("members/export.json", views.export_json, name="export_json"),
     path("members/<slug:slug>/", views.profile, name="profile"),
     path("privacy/", legal.privacy, name="privacy"),
+    # Before the link's pattern, so "sent" is never taken for a key.
+    path("update/sent/", self_service_views.self_service_sent, name="self_service_sent"),
     path("update/<str:key>/", self_service_views.self_service, name="self_service"),
 ]
