@@ -38,6 +38,7 @@ from .models import (
     ImportBatch,
     Locality,
     Member,
+    PendingChange,
     UpdateLink,
     fiscal_code_variants,
 )
@@ -936,3 +937,61 @@ class UpdateLinkAdmin(admin.ModelAdmin):
             selfservice.revoke(link, request.user)
         message = ngettext("%(n)d link revoked.", "%(n)d links revoked.", len(links)) % {"n": len(links)}
         self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(admin.ModelAdmin):
+    """The approval queue: each change beside today's values; approve all or some, or reject."""
+
+    list_display = ["member", "submitted_by", "submitted_at", "status", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["member", "decided_by"]
+    search_fields = ["member__name", "submitted_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change = self.get_object(request, unquote(object_id))
+        if change is None:
+            raise Http404
+        if not self.has_view_permission(request, change):
+            raise PermissionDenied
+        error = None
+        if request.method == "POST" and change.status == PendingChange.Status.PENDING:
+            if not self.has_change_permission(request, change):
+                raise PermissionDenied
+            try:
+                if request.POST.get("decision") == "reject":
+                    reason = request.POST.get("reason", "").strip()
+                    if not reason:
+                        raise selfservice.ApprovalRefused(gettext("Please give the member a reason."))
+                    selfservice.reject(change, reason, request.user)
+                    self.message_user(request, gettext("The change was rejected; the member was told why."))
+                else:
+                    selfservice.approve(
+                        change,
+                        request.POST.getlist("fields"),
+                        request.user,
+                        overwrite=request.POST.get("overwrite") == "on",
+                        contacts=request.POST.get("contacts") == "on",
+                        logo=request.POST.get("logo") == "on",
+                    )
+                    self.message_user(request, gettext("Approved; the profile shows the changes."))
+                return HttpResponseRedirect(reverse("admin:members_pendingchange_changelist"))
+            except (selfservice.ApprovalRefused, ValidationError) as refused:
+                error = refused.messages if isinstance(refused, ValidationError) else [str(refused)]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Review the changes sent by %(name)s") % {"name": change.submitted_by},
+            "change": change,
+            "proposals": selfservice.proposals(change),
+            "errors": error,
+            "pending": change.status == PendingChange.Status.PENDING,
+        }
+        status = 400 if error else 200
+        return TemplateResponse(request, "admin/members/pendingchange/review.html", context, status=status)

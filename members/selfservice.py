@@ -11,12 +11,16 @@ import datetime
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .models import Member, UpdateLink
 from .text import comma_below
@@ -195,8 +199,6 @@ def submit(link, form, formset):
     """Record what the member sent as a pending change and close the link; saves nothing of
     the member. Returns the PendingChange (None when nothing differs; the link stays closed
     all the same, as the member has answered)."""
-    from django.db import transaction
-
     from .models import PendingChange
     from .self_service_forms import SELF_SERVICE_FIELDS
 
@@ -225,3 +227,155 @@ def submit(link, form, formset):
             change.logo.save(logo.name, logo, save=False)
         change.save()
     return change
+
+
+# --- Approval ----------------------------------------------------------------------------------
+
+# simple-history keeps a change reason in 100 characters.
+REASON_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One field of a pending change beside today's value, for the manager's review."""
+
+    field: str
+    label: str
+    today: str
+    proposed: str
+    # An admin edit since the submission: today's value is no longer what the member saw.
+    changed_since: bool
+
+
+def shown(name, value):
+    """A JSON value of a member field as the manager reads it (names, not ids)."""
+    field = Member._meta.get_field(name)
+    if field.many_to_many:
+        names = field.related_model.objects.filter(pk__in=value or []).order_by("pk")
+        return ", ".join(str(row) for row in names) or "—"
+    if field.is_relation:
+        row = field.related_model.objects.filter(pk=value).first() if value else None
+        return str(row) if row else "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value)) or "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return "—" if value in (None, "") else str(value)
+
+
+def proposals(change):
+    """The change's fields beside today's values (a query per many-valued or related field)."""
+    member = change.member
+    rows = []
+    for name, value in change.proposed.items():
+        today = json_value(member, name)
+        rows.append(
+            Proposal(
+                field=name,
+                label=str(Member._meta.get_field(name).verbose_name),
+                today=shown(name, today),
+                proposed=shown(name, value),
+                changed_since=today != change.before.get(name),
+            )
+        )
+    return rows
+
+
+class ApprovalRefused(Exception):
+    pass
+
+
+def approve(change, fields, user, overwrite=False, contacts=True, logo=True):
+    """Apply the chosen `fields` of `change` to its member in one save (one history entry,
+    "self-service by <contact>, approved by <manager>"), set verified_on, apply the contact
+    persons' changes and the logo if chosen, and e-mail the outcome.
+
+    A field an admin changed since the submission is refused unless `overwrite`.
+    """
+    from .models import ContactPerson, PendingChange
+
+    fields = [name for name in change.proposed if name in set(fields)]
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=change.member_id)
+        clashes = [name for name in fields if json_value(member, name) != change.before.get(name)]
+        if clashes and not overwrite:
+            labels = ", ".join(str(Member._meta.get_field(name).verbose_name) for name in clashes)
+            raise ApprovalRefused(
+                gettext("Changed in the admin since the member sent this: %(fields)s.") % {"fields": labels}
+            )
+        reason = approval_reason(change, user)
+        for name in fields:
+            field = Member._meta.get_field(name)
+            if field.many_to_many:
+                getattr(member, name).set(change.proposed[name])
+            else:
+                setattr(member, field.attname, change.proposed[name])
+        if logo and change.logo:
+            with change.logo.open("rb") as stored:
+                member.logo.save(change.logo.name.rsplit("/", 1)[-1], File(stored), save=False)
+        member.verified_on = timezone.localdate()
+        # The member's own rules for the fields approved (others are the admin's business).
+        member.clean_fields(exclude=[f.name for f in Member._meta.concrete_fields if f.name not in fields])
+        member._history_user = user
+        member._change_reason = reason
+        member.save()
+        if contacts:
+            for entry in change.contacts:
+                apply_contact(member, entry, user, reason, ContactPerson)
+        everything = set(fields) == set(change.proposed) and (contacts or not change.contacts)
+        change.status = PendingChange.Status.APPROVED if everything else PendingChange.Status.PARTLY
+        change.decided_at, change.decided_by = timezone.now(), user
+        change.save(update_fields=["status", "decided_at", "decided_by"])
+    send_outcome(change, approved=[str(Member._meta.get_field(n).verbose_name) for n in fields])
+    return member
+
+
+def approval_reason(change, user):
+    manager = user.get_full_name() or user.get_username()
+    text = f"self-service by {change.submitted_by}, approved by {manager}"
+    return text[:REASON_LENGTH]
+
+
+def apply_contact(member, entry, user, reason, ContactPerson):
+    contact = member.contacts.filter(pk=entry["id"]).first() if entry["id"] else None
+    contact = contact or ContactPerson(member=member)
+    for attr in ["name", "role", "email", "phone"]:
+        setattr(contact, attr, entry[attr])
+    if entry["public"]:
+        if entry.get("consent_given_at"):
+            contact.public_consent = True
+            contact.consent_given_at = datetime.datetime.fromisoformat(entry["consent_given_at"])
+            contact.consent_method = entry["consent_method"][:200]
+    else:
+        contact.public_consent, contact.consent_given_at, contact.consent_method = False, None, ""
+    contact._history_user = user
+    contact._change_reason = reason
+    contact.save()
+
+
+def reject(change, reason, user):
+    from .models import PendingChange
+
+    change.status = PendingChange.Status.REJECTED
+    change.reason = reason
+    change.decided_at, change.decided_by = timezone.now(), user
+    change.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+    send_outcome(change, approved=[])
+
+
+def send_outcome(change, approved):
+    """Tell the person who sent the change what became of it, in their language."""
+    link = change.link
+    if link is None:
+        return
+    context = {
+        "change": change,
+        "member": change.member,
+        "approved": approved,
+        "name": link.recipient_name,
+        "site_name": settings.SITE_NAME,
+        "profile_url": settings.SITE_URL + change.member.get_absolute_url(),
+    }
+    with translation.override(link.language):
+        context["profile_url"] = settings.SITE_URL + change.member.get_absolute_url()
+    send_templated(link.recipient_email, "members/email/outcome", context, link.language)
