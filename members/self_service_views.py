@@ -46,6 +46,9 @@ def self_service(request, key):
         }
         for c in member.contacts.all()
     ]
+    if request.method == "POST" and request.POST.get("unchanged") == "yes":
+        selfservice.confirm_unchanged(link)
+        return redirect("members:self_service_confirmed")
     if request.method == "POST":
         form = SelfServiceForm(request.POST, request.FILES, instance=member)
         formset = ContactFormSet(request.POST, prefix="contacts", initial=contacts)
@@ -63,3 +66,7 @@ def self_service(request, key):
 
 def self_service_sent(request):
     return render(request, "members/self_service_sent.html")
+
+
+def self_service_confirmed(request):
+    return render(request, "members/self_service_sent.html", {"confirmed": True})

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -379,3 +380,66 @@ def send_outcome(change, approved):
     with translation.override(link.language):
         context["profile_url"] = settings.SITE_URL + change.member.get_absolute_url()
     send_templated(link.recipient_email, "members/email/outcome", context, link.language)
+
+
+# --- Yearly verification -----------------------------------------------------------------------
+
+REMIND_AFTER = datetime.timedelta(days=14)
+VERIFY_EVERY = datetime.timedelta(days=365)
+
+
+def confirm_unchanged(link):
+    """ "Nothing has changed": the member's data is verified today, the link answered."""
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=link.member_id)
+        member.verified_on = timezone.localdate()
+        member._change_reason = f"confirmed unchanged by {link.recipient_name} (self-service)"[:REASON_LENGTH]
+        member.save()
+        mark_used(link)
+
+
+def recipient(member):
+    """Whom to ask: the first contact person with an e-mail address, publicly shown ones first."""
+    contacts = [c for c in member.contacts.all() if c.email]
+    return min(contacts, key=lambda c: (not c.is_public, c.name), default=None)
+
+
+def yearly_round(now=None):
+    """Ask each published member not verified in the last 12 months; remind those asked 14 days
+    ago who have not answered (with a new link; the first one keeps working). Returns counts.
+
+    Safe to re-run: a member asked in the last 12 months is not asked again, and reminded once.
+    """
+    now = now or timezone.now()
+    since = now - VERIFY_EVERY
+    due = (
+        Member.objects.published()
+        .filter(Q(verified_on__isnull=True) | Q(verified_on__lt=timezone.localdate(now) - VERIFY_EVERY))
+        .prefetch_related("contacts")
+        .order_by("name_key")
+    )
+    counts = {"asked": 0, "reminded": 0, "waiting": 0, "no_contact": 0}
+    for member in due:
+        asked = list(member.update_links.filter(purpose=UpdateLink.Purpose.YEARLY, created_at__gte=since))
+        contact = recipient(member)
+        if contact is None:
+            counts["no_contact"] += 1
+            continue
+        if not asked:
+            link, key = issue(member, contact, purpose=UpdateLink.Purpose.YEARLY)
+            send_link(link, key)
+            counts["asked"] += 1
+            continue
+        first = min(asked, key=lambda link: link.created_at)
+        if any(link.used_at for link in asked) or any(link.reminded_at for link in asked):
+            counts["waiting"] += 1
+            continue
+        if now - first.created_at < REMIND_AFTER:
+            counts["waiting"] += 1
+            continue
+        link, key = issue(member, contact, purpose=UpdateLink.Purpose.YEARLY)
+        send_link(link, key, reminder=True)
+        first.reminded_at = now
+        first.save(update_fields=["reminded_at"])
+        counts["reminded"] += 1
+    return counts

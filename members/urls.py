@@ -13,5 +13,6 @@ urlpatterns = [
     path("privacy/", legal.privacy, name="privacy"),
     # Before the link's pattern, so "sent" is never taken for a key.
     path("update/sent/", self_service_views.self_service_sent, name="self_service_sent"),
+    path("update/confirmed/", self_service_views.self_service_confirmed, name="self_service_confirmed"),
     path("update/<str:key>/", self_service_views.self_service, name="self_service"),
 ]
