@@ -759,7 +759,7 @@ class UpdateLinkQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, used_at__isnull=True, expires_at__gt=now)
 
 
-class UpdateLink(models.Model):
+class UpdateLink(CommaBelowText, models.Model):
     """A personal link to one member's update form, e-mailed to one of its contact persons.
 
     Only a SHA-256 digest of the link's random token is stored: a copy of the database gives no
@@ -841,7 +841,7 @@ class UpdateLink(models.Model):
         return self.State.OPEN
 
 
-class PendingChange(models.Model):
+class PendingChange(CommaBelowText, models.Model):
     """What a member sent through its update link, waiting for the manager: nothing of it is
     public before it is approved (members.selfservice).
 
