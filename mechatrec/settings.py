@@ -357,3 +357,26 @@ SITE_NAME = "MECHATREC"
 # Where people write to have their data corrected or removed (shown on the privacy page).
 PRIVACY_EMAIL = env_str("PRIVACY_EMAIL", "privacy@mechatrec.example")
 SITE_MOTTO = _("Mechatronics for the future!")
+
+# --- E-mail (update links, approval outcomes, yearly verification) ---------------------------
+# Django's backend from the environment: SMTP in production, the console while developing.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be True")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MECHATREC <noreply@mechatrec.example>")
+# The site's address in e-mailed links (no request to take it from in a cron job).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a personal update link works.
+UPDATE_LINK_DAYS = env_int("UPDATE_LINK_DAYS", 30)

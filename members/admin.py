@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -25,7 +26,7 @@ from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 from sorl.thumbnail import get_thumbnail
 
-from . import changes, importing, logos
+from . import changes, importing, logos, selfservice
 from .columns import COLUMNS
 from .composition import composition
 from .dimensions import MANY
@@ -37,6 +38,8 @@ from .models import (
     ImportBatch,
     Locality,
     Member,
+    PendingChange,
+    UpdateLink,
     fiscal_code_variants,
 )
 from .resources import MemberExportResource
@@ -97,6 +100,40 @@ class ContactPersonInline(admin.StackedInline):
     model = ContactPerson
     extra = 0
     fields = [("name", "role"), ("email", "phone"), ("public_consent", "consent_given_at", "consent_method")]
+
+
+def send_update_links(modeladmin, request, members):
+    """Ask which contact person of each member gets a link, then issue and e-mail them.
+
+    A form first; the links on its "send" POST. A member without a contact person with an
+    e-mail address is listed and skipped.
+    """
+    rows = []
+    for member in members:
+        contacts = [c for c in member.contacts.all() if c.email]
+        rows.append({"member": member, "contacts": contacts, "field": f"contact_{member.pk}"})
+    if request.POST.get("send") == "yes":
+        sent = 0
+        for row in rows:
+            chosen = request.POST.get(row["field"], "")
+            contact = next((c for c in row["contacts"] if str(c.pk) == chosen), None)
+            if contact is None:
+                continue
+            link, key = selfservice.issue(row["member"], contact, request.user)
+            selfservice.send_link(link, key)
+            sent += 1
+        message = ngettext("%(n)d update link sent.", "%(n)d update links sent.", sent) % {"n": sent}
+        modeladmin.message_user(request, message, messages.SUCCESS if sent else messages.WARNING)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.opts,
+        "title": gettext("Send update links"),
+        "rows": rows,
+        "days": selfservice.settings.UPDATE_LINK_DAYS,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/members/member/send_update_links.html", context)
 
 
 PENDING_IMPORT = "members_pending_import"
@@ -371,6 +408,8 @@ class MemberAdmin(ExportActionMixin, HistoryAdmin):
     # Ours extends django-import-export's (the export button), which extends Django's; so ours
     # has the last word on the buttons' block (the composition line is placed after them).
     change_list_template = "admin/change_list.html"
+    # import-export's, with "send update link" among the buttons.
+    change_form_template = "admin/members/member/change_form.html"
     import_export_change_list_template = "admin/members/member/change_list.html"
     resource_classes = [MemberExportResource]
     export_formats = [base_formats.XLSX, base_formats.CSV]
@@ -402,9 +441,9 @@ class MemberAdmin(ExportActionMixin, HistoryAdmin):
     list_select_related = ["locality"]
     search_fields = ["name", "fiscal_code"]
     search_help_text = _("Name, fiscal code or any word of the descriptions, competences or locality.")
-    readonly_fields = ["logo_preview", "created_at", "updated_at"]
+    readonly_fields = ["logo_preview", "created_at", "updated_at", "update_links_sent"]
     inlines = [ContactPersonInline]
-    actions = ["publish", "unpublish", "mark_verified", "bulk_edit"]
+    actions = ["publish", "unpublish", "mark_verified", "bulk_edit", "send_update_links"]
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -430,7 +469,17 @@ class MemberAdmin(ExportActionMixin, HistoryAdmin):
         ),
         (
             _("Facts"),
-            {"fields": ["founded", "size", "member_since", "verified_on", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "founded",
+                    "size",
+                    "member_since",
+                    "verified_on",
+                    "update_links_sent",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
         ),
     ]
 
@@ -606,10 +655,40 @@ class MemberAdmin(ExportActionMixin, HistoryAdmin):
         status = 400 if form.is_bound else 200
         return TemplateResponse(request, "admin/members/member/bulk_edit.html", context, status=status)
 
+    @admin.display(description=_("update links sent"))
+    def update_links_sent(self, member):
+        """Who was asked, when, by whom, and whether they answered (a query)."""
+        if not member.pk:
+            return "—"
+        links = member.update_links.select_related("created_by")[:10]
+        return render_to_string("admin/members/member/_update_links.html", {"links": links}) if links else "—"
+
+    @admin.action(description=_("Send update links to the selected members…"), permissions=["change"])
+    def send_update_links(self, request, queryset):
+        return send_update_links(self, request, queryset.prefetch_related("contacts").order_by("name_key"))
+
+    def update_link_view(self, request, object_id):
+        """The change page's "send update link": the action's form for this one member."""
+        member = self.get_object(request, unquote(object_id))
+        if member is None:
+            raise Http404
+        if not self.has_change_permission(request, member):
+            raise PermissionDenied
+        response = send_update_links(self, request, [member])
+        if response is None:
+            return HttpResponseRedirect(reverse("admin:members_member_change", args=[member.pk]))
+        response.context_data["single"] = member
+        return response
+
     # --- Spreadsheet import: upload → preview → confirm (members.importing does the work) ---
 
     def get_urls(self):
         extra = [
+            path(
+                "<path:object_id>/update-link/",
+                self.admin_site.admin_view(self.update_link_view),
+                name="members_member_update_link",
+            ),
             path("import/", self.admin_site.admin_view(self.import_view), name="members_member_import"),
             path(
                 "import/template.<str:extension>",
@@ -832,3 +911,99 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/members/importbatch/revert_confirmation.html", context)
+
+
+@admin.register(UpdateLink)
+class UpdateLinkAdmin(admin.ModelAdmin):
+    """Every link sent: to whom, when, by whom, its state; links are revoked here."""
+
+    list_display = ["member", "recipient_name", "purpose", "created_at", "created_by", "state", "used_at"]
+    list_filter = ["purpose"]
+    list_select_related = ["member", "created_by"]
+    search_fields = ["member__name", "recipient_name", "recipient_email"]
+    actions = ["revoke"]
+    fields = list_display[:-2] + [
+        "recipient_email",
+        "expires_at",
+        "reminded_at",
+        "revoked_at",
+        "revoked_by",
+        "used_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # links are sent from a member's page or the members' list
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # kept: they are the record of who was asked
+
+    @admin.display(description=_("state"))
+    def state(self, link):
+        return link.state().label
+
+    @admin.action(description=_("Revoke the selected links"), permissions=["change"])
+    def revoke(self, request, queryset):
+        links = list(queryset.filter(revoked_at__isnull=True))
+        for link in links:
+            selfservice.revoke(link, request.user)
+        message = ngettext("%(n)d link revoked.", "%(n)d links revoked.", len(links)) % {"n": len(links)}
+        self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(admin.ModelAdmin):
+    """The approval queue: each change beside today's values; approve all or some, or reject."""
+
+    list_display = ["member", "submitted_by", "submitted_at", "status", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["member", "decided_by"]
+    search_fields = ["member__name", "submitted_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change = self.get_object(request, unquote(object_id))
+        if change is None:
+            raise Http404
+        if not self.has_view_permission(request, change):
+            raise PermissionDenied
+        error = None
+        if request.method == "POST" and change.status == PendingChange.Status.PENDING:
+            if not self.has_change_permission(request, change):
+                raise PermissionDenied
+            try:
+                if request.POST.get("decision") == "reject":
+                    reason = request.POST.get("reason", "").strip()
+                    if not reason:
+                        raise selfservice.ApprovalRefused(gettext("Please give the member a reason."))
+                    selfservice.reject(change, reason, request.user)
+                    self.message_user(request, gettext("The change was rejected; the member was told why."))
+                else:
+                    selfservice.approve(
+                        change,
+                        request.POST.getlist("fields"),
+                        request.user,
+                        overwrite=request.POST.get("overwrite") == "on",
+                        contacts=request.POST.get("contacts") == "on",
+                        logo=request.POST.get("logo") == "on",
+                    )
+                    self.message_user(request, gettext("Approved; the profile shows the changes."))
+                return HttpResponseRedirect(reverse("admin:members_pendingchange_changelist"))
+            except (selfservice.ApprovalRefused, ValidationError) as refused:
+                error = refused.messages if isinstance(refused, ValidationError) else [str(refused)]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Review the changes sent by %(name)s") % {"name": change.submitted_by},
+            "change": change,
+            "proposals": selfservice.proposals(change),
+            "errors": error,
+            "pending": change.status == PendingChange.Status.PENDING,
+        }
+        status = 400 if error else 200
+        return TemplateResponse(request, "admin/members/pendingchange/review.html", context, status=status)

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -747,3 +748,150 @@ class ImportBatch(CommaBelowText, models.Model):
     @property
     def revert_reason(self):
         return f"revert of import #{self.pk}"
+
+
+# --- Self-service: personal update links ---------------------------------------------------
+
+
+class UpdateLinkQuerySet(models.QuerySet):
+    def open(self, now=None):
+        """Links that still work: not revoked, not used, not expired."""
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, used_at__isnull=True, expires_at__gt=now)
+
+
+class UpdateLink(CommaBelowText, models.Model):
+    """A personal link to one member's update form, e-mailed to one of its contact persons.
+
+    Only a SHA-256 digest of the link's random token is stored: a copy of the database gives no
+    working link. The URL carries the link's id and the token; the id finds the row, the digest
+    is compared in constant time (members.selfservice.resolve).
+    """
+
+    class Purpose(models.TextChoices):
+        UPDATE = "update", _("update requested by the manager")
+        YEARLY = "yearly", _("yearly verification")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="update_links", verbose_name=_("member")
+    )
+    contact = models.ForeignKey(
+        ContactPerson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="update_links",
+        verbose_name=_("contact person"),
+    )
+    # As sent: the contact person may later change or be removed.
+    recipient_name = models.CharField(_("sent to"), max_length=150)
+    recipient_email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.UPDATE)
+    token_digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    used_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects = UpdateLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("update link")
+        verbose_name_plural = _("update links")
+        indexes = [
+            # The yearly command: a member's latest link of a purpose.
+            models.Index(fields=["member", "purpose", "created_at"], name="members_updatelink_member_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.recipient_name}"
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        EXPIRED = "expired", _("expired")
+        REVOKED = "revoked", _("revoked")
+        USED = "used", _("answered")
+
+    def state(self, now=None):
+        now = now or timezone.now()
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.used_at:
+            return self.State.USED
+        if self.expires_at <= now:
+            return self.State.EXPIRED
+        return self.State.OPEN
+
+
+class PendingChange(CommaBelowText, models.Model):
+    """What a member sent through its update link, waiting for the manager: nothing of it is
+    public before it is approved (members.selfservice).
+
+    `proposed` holds only the fields the member changed, as JSON values (a foreign key as its
+    id, a many-to-many field as a sorted list of ids); `before` holds the same fields as they
+    were when the member sent them, so the approval can tell the member's change from an admin
+    edit made since. `contacts` lists the contact persons added or changed, consent included.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        PARTLY = "partly", _("partly approved")
+        REJECTED = "rejected", _("rejected")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="pending_changes", verbose_name=_("member")
+    )
+    link = models.OneToOneField(
+        UpdateLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="change",
+        verbose_name=_("update link"),
+    )
+    submitted_by = models.CharField(_("sent by"), max_length=150)
+    submitted_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    proposed = models.JSONField(_("proposed values"), default=dict)
+    before = models.JSONField(default=dict, editable=False)
+    logo = models.ImageField(_("proposed logo"), upload_to="pending-logos/", blank=True)
+    contacts = models.JSONField(_("contact persons"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("pending change")
+        verbose_name_plural = _("pending changes")
+        indexes = [models.Index(fields=["status", "submitted_at"], name="members_pending_status_idx")]
+
+    def __str__(self):
+        return f"{self.member} ({self.submitted_at:%Y-%m-%d})"

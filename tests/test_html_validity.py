@@ -32,3 +32,27 @@ def test_the_validator_reports_each_error_with_its_page_and_line():
     )
     assert errors["fine"] == []
     assert any(error.startswith("line 2: Unclosed element “div”") for error in errors["broken"])
+
+
+def test_the_self_service_pages_are_valid_html_in_both_languages(client, complete_member, manager):
+    from members import selfservice
+    from members.models import UpdateLink
+
+    member = complete_member
+    link, key = selfservice.issue(member, member.contacts.get(), manager, purpose=UpdateLink.Purpose.YEARLY)
+    pages = {}
+    for language in ("ro", "en"):
+        for name, path, status in [
+            ("update form", f"/update/{key}/", 200),
+            ("unknown link", "/update/1-nothing/", 404),
+            ("changes sent", "/update/sent/", 200),
+        ]:
+            response = client.get(f"/{language}{path}")
+            assert response.status_code == status, f"{name} ({language}) answered {response.status_code}"
+            pages[f"{name} ({language})"] = response.content.decode()
+    invalid = client.post(
+        f"/en/update/{key}/", {"founded": "12", "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0"}
+    )
+    assert invalid.status_code == 400
+    pages["update form with errors (en)"] = invalid.content.decode()
+    assert_valid_html(pages)
