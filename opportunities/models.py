@@ -191,6 +191,15 @@ class Opportunity(CommaBelowText, Bilingual, models.Model):
         return self.localized("title")
 
     @property
+    def title_text(self):
+        """The title as a LocalizedText, so a page can mark a fallback language."""
+        return self.localized_text("title")
+
+    @property
+    def description_text(self):
+        return self.localized_text("description")
+
+    @property
     def is_closed(self):
         return self.status in self.CLOSED
 
