@@ -128,3 +128,18 @@ def test_the_detail_page_ranks_matching_members_and_explains_the_match(
 def test_a_closed_or_draft_opportunity_has_no_public_page(client, db):
     draft = Opportunity.objects.create(kind=Opportunity.Kind.CAPACITY, title_en="Draft")
     assert client.get(reverse("opportunities:detail", args=[draft.slug])).status_code == 404
+
+
+def test_a_profile_lists_open_opportunities_for_its_competences_and_its_own_within_budget(
+    client, publish, make_member, competences, django_assert_max_num_queries
+):
+    member = make_member(name="Frezare SRL", competences=competences[:2])
+    publish(title_en="Needs your milling", competences=competences[1:2])
+    publish(title_en="Posted by Frezare", poster=member, kind=Opportunity.Kind.CAPACITY)
+    publish(title_en="Not for it", competences=competences[6:7])
+    # the profile's five, then one for the opportunities
+    with django_assert_max_num_queries(6):
+        response = client.get(member.get_absolute_url())
+    assert "Needs your milling" in response.text
+    assert "Posted by Frezare" in response.text and "posted by this member" in response.text
+    assert "Not for it" not in response.text
