@@ -18,7 +18,7 @@ urlpatterns = [
     # Crawlers (and Lighthouse's SEO audit) ask for it at the root, in no language.
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
-urlpatterns += i18n_patterns(path("", include("members.urls")))
+urlpatterns += i18n_patterns(path("", include("members.urls")), path("", include("opportunities.urls")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static
