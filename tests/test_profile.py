@@ -177,3 +177,13 @@ def test_a_profile_needs_at_most_five_queries_once_the_reference_data_is_cached(
     assert len(response.context["similar"]) == 4
     with django_assert_max_num_queries(5):
         assert client.get(profile_url(response.context["similar"][0])).status_code == 200
+
+
+def test_a_profile_says_when_its_data_was_last_verified(client, make_member):
+    import datetime
+
+    member = make_member(verified_on=datetime.date(2026, 3, 12))
+    assert "<dt>Data verified</dt><dd>March 2026</dd>" in client.get(profile_url(member)).content.decode()
+    with translation.override("ro"):
+        romanian = reverse("members:profile", kwargs={"slug": member.slug})
+    assert "<dt>Date verificate</dt><dd>martie 2026</dd>" in client.get(romanian).content.decode()
