@@ -20,6 +20,10 @@ MAX_PIXELS = 16_000_000
 # image this process opens, including sorl-thumbnail's, so no path decodes a bomb.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 ACCEPTED_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+MAX_SIDE = 8000  # pixels
+MAX_ASPECT_RATIO = 20  # the long side over the short one
+# The thumbnails public pages show (directory cards, profile); made when the logo is saved.
+THUMBNAIL_SIZES = ("96x96", "160x160")
 
 
 def clean_logo(upload):
@@ -58,6 +62,14 @@ def _check_header(image):
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise _too_many_pixels()
+    if max(width, height) > MAX_SIDE:
+        raise ValidationError(
+            _("The logo is wider or taller than 8,000 pixels; please scale it down."), code="too_large_side"
+        )
+    if max(width, height) > MAX_ASPECT_RATIO * max(min(width, height), 1):
+        raise ValidationError(
+            _("The logo is more than 20 times as long as it is wide; please crop it."), code="too_narrow"
+        )
     if getattr(image, "n_frames", 1) > 1 or getattr(image, "is_animated", False):
         raise ValidationError(_("Animated or multi-frame images are not accepted."), code="animated")
 
@@ -88,3 +100,35 @@ def _reencode(image):
         params = {"transparency": image.info["transparency"]} if "transparency" in image.info else {}
         image.save(output, "PNG", optimize=True, **params)
     return output.getvalue()
+
+
+def make_thumbnails(logo):
+    """Draw the public thumbnails of a stored logo (a FieldFile) and store them as PNG files.
+
+    Returns what Member.logo_thumbnails holds: {"source": the logo's name, geometry: [file name,
+    width, height]}. Called when a logo is saved (members.signals), never while a page is
+    served: pages only read the stored names and sizes. Thumbnails fit inside the box, keep the
+    proportions and the transparency, and are never larger than the logo.
+    """
+    from django.core.files.storage import default_storage
+
+    with logo.open("rb") as source:
+        image = Image.open(source)
+        _check_header(image)
+        image.load()
+    if image.mode not in ("RGBA", "RGB", "LA", "L"):
+        image = image.convert("RGBA")
+    stem = logo.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    result = {"source": logo.name}
+    for geometry in THUMBNAIL_SIZES:
+        box = tuple(int(side) for side in geometry.split("x"))
+        thumbnail = image.copy()
+        thumbnail.thumbnail(box, Image.Resampling.LANCZOS)
+        output = io.BytesIO()
+        thumbnail.save(output, "PNG", optimize=True)
+        name = f"thumbs/{stem}-{geometry}.png"
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        name = default_storage.save(name, ContentFile(output.getvalue()))
+        result[geometry] = [name, *thumbnail.size]
+    return result

@@ -425,6 +425,9 @@ class Member(CommaBelowText, Bilingual, models.Model):
     description_ro = models.TextField(_("description (Romanian)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     logo = models.ImageField(_("logo"), upload_to=logo_upload_to, blank=True)
+    # {"source": logo name, "96x96": [file name, width, height], …}: made when the logo is saved
+    # (members.logos.make_thumbnails), read by public pages without touching the image.
+    logo_thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     website = models.URLField(_("website"), max_length=300, blank=True, validators=[validate_web_url])
     email = models.EmailField(
         _("public e-mail"),

@@ -4,13 +4,19 @@
   a member has, so it is recomputed when those change.
 - Public pages may be cached; every cached entry is keyed on one version number that any change
   to members, competences, localities or contacts bumps (see `members.cache`), so a saved change
-  shows on the very next request, on every app server sharing the cache.
+  shows on the very next request, on every app server sharing the cache. The version is bumped
+  when the change is saved and again after its transaction commits (`cache.bump_version`).
+- A member's logo thumbnails are made when the logo is saved (`logo_saved`).
 """
+
+import logging
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from . import cache
+from . import cache, logos
 from .models import CompetenceGroup, ContactPerson, Locality, Member
+
+logger = logging.getLogger(__name__)
 
 
 def reference_rows_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -41,3 +47,25 @@ for _model in [
 ]:
     post_save.connect(directory_changed, sender=_model)
     post_delete.connect(directory_changed, sender=_model)
+
+
+def logo_saved(sender, instance, raw=False, **kwargs):
+    """Make the logo's thumbnails when a member is saved with a logo they were not made from
+    (upload, import, demo data, restore, revert), so no visitor's request ever draws one."""
+    made = instance.logo_thumbnails or {}
+    if not raw and instance.logo and made.get("source") == instance.logo.name:
+        return
+    if not instance.logo and not made:
+        return
+    thumbnails = {}
+    if instance.logo:
+        try:
+            thumbnails = logos.make_thumbnails(instance.logo)
+        except Exception:  # noqa: BLE001 (a missing or unreadable file: no thumbnail, not a failed save)
+            logger.exception("Thumbnails of %s could not be made", instance.logo.name)
+    instance.logo_thumbnails = thumbnails
+    # update(): no second history row and no signals for what is derived data.
+    Member.objects.filter(pk=instance.pk).update(logo_thumbnails=thumbnails)
+
+
+post_save.connect(logo_saved, sender=Member)

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -140,3 +141,69 @@ def test_admin_thumbnails_fit_inside_the_box_without_distortion_and_keep_transpa
     assert (match[2], match[3]) == ("48", "24")
     thumbnail = Image.open(settings.MEDIA_ROOT / match[1])
     assert thumbnail.mode == "RGBA" and thumbnail.getpixel((0, 0))[3] == 0
+
+
+@pytest.mark.parametrize(
+    "size, message",
+    [
+        ((8001, 10), "wider or taller than 8,000 pixels"),
+        ((10, 8001), "wider or taller than 8,000 pixels"),
+        ((2100, 100), "more than 20 times as long as it is wide"),
+        ((100, 2001), "more than 20 times as long as it is wide"),
+    ],
+)
+def test_a_logo_too_long_on_one_side_or_too_narrow_is_refused(size, message):
+    with pytest.raises(ValidationError, match=message):
+        logos.clean_logo(upload(image_bytes("PNG", size=size, mode="1", color=0)))
+
+
+def test_a_logo_of_8000_by_400_pixels_is_accepted():
+    logos.clean_logo(upload(image_bytes("PNG", size=(8000, 400), mode="1", color=0)))
+
+
+def test_the_admin_form_says_why_a_one_pixel_high_logo_is_refused(manager_client):
+    data = member_form_data("Subtire SRL", upload(image_bytes("PNG", size=(15_999, 1), mode="1", color=0)))
+    response = manager_client.post(reverse("admin:members_member_add"), data)
+    assert response.status_code == 200
+    assert "wider or taller than 8,000 pixels" in response.content.decode()
+    assert not Member.objects.filter(name="Subtire SRL").exists()
+
+
+def test_saving_a_logo_makes_its_public_thumbnails_at_once(manager_client):
+    wide = image_bytes("PNG", size=(200, 100), mode="RGBA", color=(0, 0, 0, 0))
+    data = member_form_data("Lat SRL", upload(wide, "wide.png"))
+    assert manager_client.post(reverse("admin:members_member_add"), data).status_code == 302
+    member = Member.objects.get(name="Lat SRL")
+    assert member.logo_thumbnails["source"] == member.logo.name
+    name, width, height = member.logo_thumbnails["96x96"]
+    assert (width, height) == (96, 48)
+    thumbnail = Image.open(settings.MEDIA_ROOT / name)
+    assert thumbnail.size == (96, 48) and thumbnail.mode == "RGBA"
+    assert member.logo_thumbnails["160x160"][1:] == [160, 80]
+
+
+def test_a_profile_shows_the_stored_thumbnail_without_opening_an_image(client, manager_client, monkeypatch):
+    data = member_form_data("Profil SRL", upload(image_bytes("PNG", size=(300, 300)), "square.png"))
+    data["is_published"] = "on"
+    assert manager_client.post(reverse("admin:members_member_add"), data).status_code == 302
+    member = Member.objects.get(name="Profil SRL")
+    monkeypatch.setattr(Image, "open", lambda *args, **kwargs: pytest.fail("an image was opened"))
+    page = Client(headers={"accept-language": "en"}).get(member.get_absolute_url()).content.decode()
+    assert f'src="/media/{member.logo_thumbnails["160x160"][0]}" width="160" height="160"' in page
+
+
+def test_demo_data_logos_get_their_thumbnails_when_drawn(db):
+    from django.core.files.base import ContentFile
+
+    from members.demo_data import draw_logo
+
+    member = Member.objects.create(name="Demo SRL", slug="demo-srl", category="enterprise")
+    member.logo.save(
+        "demo.png",
+        ContentFile(
+            draw_logo("DS", {"background": (18, 52, 86), "accent": (255, 255, 255), "shape": "circle"})
+        ),
+        save=True,
+    )
+    member.refresh_from_db()
+    assert set(member.logo_thumbnails) == {"source", "96x96", "160x160"}

@@ -3,40 +3,24 @@
 import logging
 
 from django import template
+from django.core.files.storage import default_storage
 from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
-from sorl.thumbnail import get_thumbnail
 
 register = template.Library()
 logger = logging.getLogger(__name__)
 
-# (logo file name, geometry) → (url, width, height). A logo's file name is generated for each
-# upload and never reused (members.models.logo_upload_to), so a name always means the same
-# image; remembering its thumbnail spares sorl-thumbnail's key-value lookup on every card.
-_thumbnails = {}
-_MAX_THUMBNAILS = 20_000
-
 
 @register.simple_tag
-def logo_thumbnail(logo, geometry):
-    """The logo's PNG thumbnail as (url, width, height), or None (no logo, unreadable file)."""
-    if not logo:
+def logo_thumbnail(member, geometry):
+    """The member's logo thumbnail as {url, width, height}, or None: read from what was stored
+    when the logo was saved (members.logos.make_thumbnails); no image is opened here."""
+    made = (member.logo_thumbnails or {}).get(geometry) if member.logo else None
+    if not made:
         return None
-    key = (logo.name, geometry)
-    if key not in _thumbnails:
-        try:
-            image = get_thumbnail(logo, geometry, format="PNG")
-            if not image.size:  # the source could not be read; retried on the next page
-                return None
-        except Exception:  # noqa: BLE001 (as sorl's {% thumbnail %}: no image rather than a 500)
-            logger.exception("Thumbnail of %s failed", logo.name)
-            return None
-        if len(_thumbnails) >= _MAX_THUMBNAILS:
-            _thumbnails.clear()
-        _thumbnails[key] = (image.url, *image.size)
-    url, width, height = _thumbnails[key]
-    return {"url": url, "width": width, "height": height}
+    name, width, height = made
+    return {"url": default_storage.url(name), "width": width, "height": height}
 
 
 @register.filter
