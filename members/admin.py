@@ -384,6 +384,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """simple-history saves a POST here after checking only the view permission: saving
+        (reverting) needs the change permission. A refused form answers 400."""
         self._pk_or_404(object_id)
         self._pk_or_404(version_id, self.model.history.model._meta.pk)
         if request.method == "POST":
@@ -392,7 +394,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 raise Http404
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+            request._reverting_history = True
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 200:
+            response.status_code = 400
+        return response
 
     def _pk_or_404(self, value, pk_field=None):
         pk_field = pk_field or self.model._meta.pk
@@ -842,6 +848,30 @@ class ContactPersonAdmin(HistoryAdmin):
     list_select_related = ["member"]
     search_fields = ["name", "email", "member__name"]
     autocomplete_fields = ["member"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        if not getattr(request, "_reverting_history", False):
+            return form_class
+
+        class RevertContactForm(form_class):
+            def clean(self):
+                """A revert never brings back a consent withdrawn since that version: a new
+                consent is recorded on the contact's own page, with when and how."""
+                cleaned = super().clean()
+                withdrawn = not ContactPerson.objects.filter(
+                    pk=self.instance.pk, public_consent=True
+                ).exists()
+                if cleaned.get("public_consent") and withdrawn:
+                    raise ValidationError(
+                        _(
+                            "Consent was withdrawn since this version; a revert cannot restore it. "
+                            "Record a new consent on the contact person's page."
+                        )
+                    )
+                return cleaned
+
+        return RevertContactForm
 
 
 @admin.register(ImportBatch)
