@@ -76,10 +76,9 @@ def fetch(url, headers=None):
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (127.0.0.1 only)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (127.0.0.1 only)
-            response.read()
-            return response.status, response.headers
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.headers
+        return error.code, error.headers, b""
 
 
 def main(argv=None):
@@ -110,24 +109,23 @@ def main(argv=None):
         (work / "cache").mkdir(mode=0o777)  # nginx's workers run as an unprivileged user
         work.chmod(0o755)
         (work / "cache").chmod(0o777)
-        (work / "static-file.html").write_bytes(urllib.request.urlopen(base + pages["directory"]).read())  # noqa: S310
+        (work / "static-file.html").write_bytes(fetch(base + pages["directory"])[2])
         (work / "nginx.conf").write_text(CONFIG.format(work=work, port=NGINX_PORT, upstream=args.port))
         nginx = subprocess.Popen(["taskset", "-c", run.SERVER_CPU, "nginx", "-c", str(work / "nginx.conf"),
                                   "-g", "daemon off;"])  # fmt: skip
         try:
             time.sleep(1)
-            html = urllib.request.urlopen(base + "/ro/members/").read().decode()  # noqa: S310
+            html = fetch(base + "/ro/members/")[2].decode()
             pages["profile"] = re.search(r'href="(/ro/members/[^"?/]+/)"', html).group(1)
             rows = [("nginx, static file (yardstick)", wrk(f"{proxy}/static-file.html", args.seconds))]
             for name, path in pages.items():
                 for _ in range(3):  # a miss, then hits
-                    status, headers = fetch(proxy + path)
+                    headers = fetch(proxy + path)[1]
                 assert headers.get("X-Cache-Status") == "HIT", (path, headers.get("X-Cache-Status"))
                 rows.append((f"{name} through nginx (HIT)", wrk(proxy + path, args.seconds)))
             rows.append(("floor (/bench/ok), gunicorn", wrk(f"{base}/bench/ok", args.seconds)))
             for name, path in pages.items():
-                status, headers = fetch(base + path)
-                etag = headers["ETag"]
+                etag = fetch(base + path)[1]["ETag"]
                 assert fetch(base + path, {"If-None-Match": etag})[0] == 304
                 rows.append(
                     (f"{name}, 304 from gunicorn", wrk(base + path, args.seconds, [f"If-None-Match: {etag}"]))
