@@ -144,3 +144,13 @@ def test_a_profile_lists_open_opportunities_for_its_competences_and_its_own_with
     assert "Needs your milling" in response.text
     assert "Posted by Frezare" in response.text and "posted by this member" in response.text
     assert "Not for it" not in response.text
+
+
+def test_every_page_links_the_opportunities_board_in_its_main_navigation(client, db):
+    from django.utils import translation
+
+    with translation.override("ro"):
+        home, board = reverse("members:home"), reverse("opportunities:list")
+    page = client.get(home).content.decode()
+    nav = page[page.index('class="site-nav"') : page.index("</nav>")]
+    assert f'href="{board}"' in nav and "Oportunități" in nav
