@@ -63,7 +63,13 @@ CATEGORY_ALIASES = {
     "intreprindere": "enterprise",
     "firma": "enterprise",
 }
-SIZE_ALIASES = {"mica": "small", "medie": "medium", "mare": "large", "microintreprindere": "micro"}
+SIZE_ALIASES = {
+    "mica": "small",
+    "medie": "medium",
+    "mijlocie": "medium",
+    "mare": "large",
+    "microintreprindere": "micro",
+}
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 
 

@@ -156,7 +156,7 @@ def test_the_profile_shows_romanian_headings_labels_and_dates_on_ro(client, make
     ro_html = html_of(client.get(url("members:profile", "ro", slug=member.slug)))
     en_html = html_of(client.get(url("members:profile", "en", slug=member.slug)))
     assert "<h2>Despre</h2>" in ro_html and "Entitate de cercetare-dezvoltare" in ro_html
-    assert "mică (10–49 de angajați)" in ro_html and "martie 2019" in ro_html
+    assert "Întreprindere mică (10–49 de angajați)" in ro_html and "martie 2019" in ro_html
     assert competences[0].name_ro in ro_html
     assert "<h2>About</h2>" in en_html and "R&amp;D entity" in en_html
     assert "small (10–49 employees)" in en_html and "March 2019" in en_html
