@@ -42,6 +42,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 # The template has 25; a row wider than this is no member list.
 MAX_COLUMNS = 100
+MAX_XLSX_UNPACKED_BYTES = 60 * 1024 * 1024
 ANALYZE_AFTER = 500  # changed members, beyond which the tables' statistics are refreshed
 
 # Column → Member field, for the columns that map to one model field as they are: the export's
@@ -240,6 +241,10 @@ def _xlsx_rows(content):
     from openpyxl import load_workbook
 
     try:
+        # An XLSX is a ZIP: 5 MB of it may unpack to gigabytes of XML. Refused before parsing.
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED_BYTES:
+                raise ValueError("unpacks to more than MAX_XLSX_UNPACKED_BYTES")
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
             # Read lazily: the XML is parsed as the rows are asked for (the errors too).

@@ -404,3 +404,13 @@ def test_an_xlsx_with_a_dtd_or_broken_xml_is_not_a_readable_xlsx_file(db, rewrit
     content = _with_sheet_xml(_xlsx([["name", "category"], ["Acme SRL", "enterprise"]]), rewrite)
     with pytest.raises(importing.ImportFileError, match="not a readable XLSX file"):
         importing.preview_file(content, "hostile.xlsx")
+
+
+def test_an_xlsx_that_would_unpack_to_gigabytes_is_refused_before_it_is_parsed(db):
+    padding = b" " * (importing.MAX_XLSX_UNPACKED_BYTES + 1)  # compresses to a few dozen KB
+    content = _with_sheet_xml(
+        _xlsx([["name"], ["Acme SRL"]]), lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + padding, 1)
+    )
+    assert len(content) < importing.MAX_FILE_BYTES
+    with pytest.raises(importing.ImportFileError, match="not a readable XLSX file"):
+        importing.preview_file(content, "bomb.xlsx")
