@@ -7,4 +7,4 @@ class MembersConfig(AppConfig):
     verbose_name = _("Member directory")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the search-text and cache signals)
+        from . import checks, signals  # noqa: F401  (registers the checks; connects the signals)

@@ -51,6 +51,16 @@ def test_check_deploy_passes_with_the_documented_production_environment():
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_warns_when_the_workers_would_not_share_a_cache():
+    environment = documented_production_environment()
+    del environment["CACHE_URL"]
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", environment=clean_environment(**environment)
+    )
+    assert result.returncode != 0
+    assert "mechatrec.W001" in result.stderr + result.stdout
+
+
 def test_check_deploy_fails_when_a_security_setting_is_weakened():
     environment = documented_production_environment() | {"SESSION_COOKIE_SECURE": "False"}
     result = manage(
