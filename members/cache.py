@@ -19,6 +19,8 @@ from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
+from mechatrec import replicas
+
 VERSION_KEY = "directory:version"
 
 
@@ -34,9 +36,16 @@ def version():
 def bump_version():
     """A fresh, never-before-used version now, and again when the transaction commits: a visitor
     whose page was built between the two (from the data before the commit) had it stored under
-    the first, which the second leaves behind. Outside a transaction both happen at once."""
+    the first, which the second leaves behind. Outside a transaction both happen at once.
+    With read replicas, the commit's position is recorded first, so no page is built from a
+    replica that has not replayed it yet (mechatrec/replicas.py)."""
     _new_version()
-    transaction.on_commit(_new_version)
+    transaction.on_commit(_committed)
+
+
+def _committed():
+    replicas.remember_primary_position()
+    _new_version()
 
 
 def _new_version():
@@ -133,7 +142,8 @@ def public_page(view=None, *, parameters=None):
         if stored is not None:
             content, content_type = stored
             return _shared(HttpResponse(content, content_type=content_type), etag)
-        response = view(request, *args, **kwargs)
+        with replicas.public_reads():
+            response = view(request, *args, **kwargs)
         if (
             storable
             and response.status_code == 200
