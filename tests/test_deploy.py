@@ -187,3 +187,13 @@ def test_the_access_log_records_requests_without_client_addresses(gunicorn_site)
     assert '"GET /en/privacy/" 200' in log
     for personal in ("203.0.113.77", "127.0.0.1 -", "ana.popescu", "Ana's laptop"):
         assert personal not in log
+
+
+def test_read_replicas_without_a_shared_cache_are_refused(settings):
+    from django.core.checks import run_checks
+
+    settings.REPLICA_DATABASES = ["replica_1"]
+    settings.CACHE_URL = ""
+    assert "mechatrec.E002" in {message.id for message in run_checks()}
+    settings.CACHE_URL = "redis://127.0.0.1:6379/1"
+    assert "mechatrec.E002" not in {message.id for message in run_checks()}
