@@ -24,7 +24,7 @@ from .models import Member
 WIDTH = 400
 ROW_HEIGHT = 44  # a label line above each bar, so long names keep the whole width on a phone
 BAR_HEIGHT = 16
-BAR_SPACE = WIDTH - 60  # room left of the bar's end for its count
+BAR_SPACE = WIDTH - 90  # room right of the longest bar for its count ("1,234 (12,345)" is wider)
 
 
 @dataclass
@@ -68,6 +68,11 @@ class Chart:
     @property
     def grouped(self):
         return any(bar.group for bar in self.bars)
+
+    @property
+    def label_column(self):
+        """The table column that names a row (its header cell); the numbers follow it."""
+        return 1 if self.grouped else 0
 
     def rows(self):
         """The table's and the CSV's rows, in the order of `columns`."""

@@ -122,7 +122,10 @@ def test_each_chart_is_drawn_as_svg_with_its_table_and_csv_link(client, varied_m
         assert f'id="{slug}"' in html
         assert f"/en/statistics/{slug}.csv?category=enterprise" in html
     assert html.count('<svg class="bars"') == 7 and html.count("<table>") == 7
-    assert '<th scope="col">Members</th>' in html
+    # Each table row is named by its label (a header cell), its numbers after it.
+    assert '<th scope="row">Enterprise</th><td class="number">4</td>' in html
+    competence = next(c for c in varied_members[0].competences.all())
+    assert f'<td>{competence.group}</td><th scope="row">{competence}</th>' in html
 
 
 def test_a_charts_csv_holds_its_table_in_the_pages_language(client, varied_members):

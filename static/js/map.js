@@ -9,7 +9,8 @@
     return place.lat !== null && place.lon !== null;
   });
   element.hidden = false;
-  var map = L.map(element, { scrollWheelZoom: false });
+  // Quarter zoom steps: the localities then fill a phone's map too.
+  var map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25 });
   L.tileLayer(element.dataset.tiles, { maxZoom: 18, attribution: element.dataset.attribution }).addTo(map);
   // Bucharest–Ilfov, when no locality has members to fit the view to.
   map.setView([44.44, 26.1], 10);
@@ -28,12 +29,13 @@
       el.setAttribute("role", "button");
       el.setAttribute("aria-label", place.name + ": " + place.count);
     });
-    marker.bindPopup(function () { return popup(place); }, { maxWidth: 280 });
+    // The pop-up's box is made now; its members are asked for once, when it first opens.
+    marker.bindPopup(popup(place, marker), { maxWidth: 240, autoPanPaddingTopLeft: [50, 10] });
     return marker.addTo(map);
   });
-  if (markers.length) map.fitBounds(L.featureGroup(markers).getBounds().pad(0.2), { maxZoom: 12 });
+  if (markers.length) map.fitBounds(L.featureGroup(markers).getBounds().pad(0.05), { maxZoom: 12 });
 
-  function popup(place) {
+  function popup(place, marker) {
     var box = document.createElement("div");
     var title = document.createElement("h2");
     title.className = "map-popup-title";
@@ -44,6 +46,11 @@
     all.href = place.url;
     all.textContent = element.dataset.moreLabel;
     box.append(title, list, all);
+    marker.once("popupopen", function () { load(place, marker, list); });
+    return box;
+  }
+
+  function load(place, marker, list) {
     fetch(place.members, { headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
@@ -58,12 +65,12 @@
           item.append(link);
           list.append(item);
         });
+        marker.getPopup().update(); // grown: laid out and panned into view again
       })
       .catch(function () {
         var item = document.createElement("li");
         item.textContent = element.dataset.errorLabel;
         list.append(item);
       });
-    return box;
   }
 })();
