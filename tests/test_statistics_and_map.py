@@ -220,6 +220,9 @@ def test_a_markers_members_follow_the_filters_and_link_to_profiles(client, varie
     expected = sorted(m.name for m in varied_members if m.locality == one and m.category == ENTERPRISE)
     assert [m["name"] for m in answer["members"]] == expected
     assert answer["members"][0]["url"].startswith("/en/members/") and answer["more"] is False
+    everyone = get(client, "members:map_members", locality=one.slug).json()["members"]
+    # The unpublished member in that locality is not listed.
+    assert [m["name"] for m in everyone] == sorted(m.name for m in varied_members if m.locality == one)
 
 
 def test_a_markers_list_needs_one_known_locality(client, varied_members, localities):
