@@ -81,14 +81,14 @@ class Chart:
             yield row + ([bar.running] if bar.running is not None else [])
 
 
-def _facet_chart(slug, title, heading, facet, group_heading=None, skip_empty=False):
+def _facet_chart(slug, title, heading, facet, group_heading=None, skip_empty=False, note=""):
     bars = [
         Bar(option.label, option.count, _group_of(facet, option) if group_heading else "")
         for option in facet.options
         if option.count or not skip_empty
     ]
     columns = ([group_heading] if group_heading else []) + [heading, _("Members")]
-    note = _("Options no member holds are left out.") if skip_empty else ""
+    note = note or (_("Options no member holds are left out.") if skip_empty else "")
     return Chart(slug, title, [str(c) for c in columns], bars, str(note))
 
 
@@ -176,7 +176,13 @@ def charts(filterset, facets):
             group_heading=_("County"),
             skip_empty=True,
         ),
-        _facet_chart("size", _("Members by size"), _("Size"), facets["size"]),
+        _facet_chart(
+            "size",
+            _("Members by size"),
+            _("Size"),
+            facets["size"],
+            note=_("Members whose size is not stated are left out."),
+        ),
         Chart(
             "founded",
             str(_("Members by decade founded")),

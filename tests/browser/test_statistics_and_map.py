@@ -84,6 +84,11 @@ def test_a_visitor_opens_a_markers_list_on_the_map_and_follows_it_to_a_profile(p
     expect(page.get_by_role("heading", level=1)).to_have_text("Firma Alfa 3 SRL")
 
     page.go_back()
+    # By keyboard: a marker takes the focus and Enter opens its list.
+    marker = page.get_by_role("button", name=f"{two.name}: 1")
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup").get_by_role("link", name="Firma Gama SRL")).to_be_visible()
     page.get_by_role("link", name=two.name).click()  # the list under the map
     expect(page).to_have_url(re.compile(rf"/en/members/\?category=enterprise&locality={two.slug}$"))
     expect(page.locator("#result-count")).to_have_text("1 member")
