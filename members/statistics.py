@@ -48,6 +48,7 @@ class Chart:
     columns: list  # the table's and the CSV's headings
     bars: list = field(default_factory=list)
     note: str = ""
+    bar_height = BAR_HEIGHT
 
     def __post_init__(self):
         largest = max((bar.count for bar in self.bars), default=0) or 1
@@ -94,7 +95,7 @@ def _facet_chart(slug, title, heading, facet, group_heading=None, skip_empty=Fal
 
 def _group_of(facet, option):
     for heading, options in facet.groups.items():
-        if option in options:
+        if any(listed is option for listed in options):
             return heading
     return ""
 
