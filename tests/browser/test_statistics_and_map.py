@@ -94,6 +94,21 @@ def test_a_visitor_opens_a_markers_list_on_the_map_and_follows_it_to_a_profile(p
     expect(page.locator("#result-count")).to_have_text("1 member")
 
 
+def test_the_map_runs_under_the_sites_csp_and_shows_names_as_text(page, live_server, make_member, localities):
+    make_member(name="<b>Îndrăzneț</b> & Co SRL", locality=localities[2])
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security" in message.text else None,
+    )
+    page.goto(f"{live_server.url}/en/map/")
+    page.get_by_role("button", name=f"{localities[2].name}: 1").click()
+    link = page.locator(".leaflet-popup").get_by_role("link", name="<b>Îndrăzneț</b> & Co SRL")
+    expect(link).to_be_visible()  # the name as typed, not as markup
+    expect(page.locator(".leaflet-popup b")).to_have_count(0)
+    assert not refused, refused
+
+
 def test_without_javascript_the_map_is_a_list_of_localities_with_counts(page, live_server, members):
     one, _two = members
     visitor = page.context.browser.new_context(java_script_enabled=False)
