@@ -12,7 +12,7 @@ DEV_ENV := DEBUG=$${DEBUG:-True}
 PYTEST_JOBS ?= -n 2
 TEST_ENV := DEBUG=True SECRET_KEY=test-only-not-secret AXES_ENABLED=$${AXES_ENABLED:-True}
 
-.PHONY: run test install install-dev node migrate messages demo lint format serve bench soak audit screenshots backup restore clean
+.PHONY: run test install install-dev node migrate messages demo lint format serve bench soak audit screenshots backup restore clean leaflet
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ install-dev: $(VENV)/.installed-dev
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 node: node_modules/.package-lock.json
+
+## Leaflet (the map page) is pinned in package.json; its dist files are committed in
+## static/vendor/leaflet/ so CI and production need no npm. This refreshes them after an upgrade.
+leaflet: node
+	mkdir -p static/vendor/leaflet
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map \
+		node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images \
+		node_modules/leaflet/LICENSE static/vendor/leaflet/
 
 ## Compile the committed .po catalogues (pure Python, no gettext needed).
 messages: $(VENV)/.installed

@@ -7,6 +7,7 @@ fails loudly when it is malformed. Every variable is listed in README.md ("Confi
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -336,10 +337,27 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", Tr
 # No page script reads the CSRF cookie (forms carry the token), so hide it from scripts too.
 CSRF_COOKIE_HTTPONLY = True
 
+# The map's tiles (/map/): {z}/{x}/{y} image addresses on one host, which the CSP below allows
+# for images and nothing else. One fixed host: no {s} subdomains, so the CSP names exactly it.
+MAP_TILE_URL = env_str("MAP_TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION") or "© OpenStreetMap contributors"
+_tiles = urlsplit(MAP_TILE_URL)
+if (
+    _tiles.scheme not in ("https", "http")
+    or not _tiles.hostname
+    or "{" in _tiles.netloc
+    or not all(part in MAP_TILE_URL for part in ("{z}", "{x}", "{y}"))
+):
+    raise ImproperlyConfigured(
+        "MAP_TILE_URL must be an http(s) address on one fixed host holding {z}, {x} and {y}, "
+        f"not {MAP_TILE_URL!r}"
+    )
+MAP_TILE_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc}"
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", MAP_TILE_ORIGIN],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -213,3 +213,27 @@ def panel(facet_list):
         if not facet.nested:
             sections.setdefault(str(facet.dimension.legend), []).append(facet)
     return list(sections.items())
+
+
+def group_counts(chosen, search, options):
+    """{competence group id: members holding any of its competences} under the filters, the
+    competence filter left out (as its facet): one query, for the statistics page.
+
+    The members' sets of competences are counted first (a few thousand sets, however many
+    members), then each set's distinct groups: joining 100,000 members' competence links instead
+    took 1.5 s on PostgreSQL.
+    """
+    competence = BY_PARAM["competence"]
+    where, params = _conditions(chosen, FACTS, options, leave_out=(competence.param,))
+    if search:
+        searched, search_params = search_condition(search, f"{FACTS}.")
+        where, params = f"({where}) AND ({searched})", [*params, *search_params]
+    ids = competence.array
+    sets = f"SELECT {ids} AS ids, COUNT(*) AS n FROM {FACTS} WHERE {where} GROUP BY {ids}"
+    pairs = (
+        f"SELECT DISTINCT sets.ids, c.group_id, sets.n FROM ({sets}) AS sets, "
+        f"{each(connection.vendor, 'sets.ids')}, {competence.model._meta.db_table} c WHERE c.id = v.value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pairs.group_id, SUM(pairs.n) FROM ({pairs}) AS pairs GROUP BY 1", params)
+        return {group_id: int(number) for group_id, number in cursor.fetchall()}

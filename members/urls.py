@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import legal, self_service_views, views
+from . import legal, overview_views, self_service_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -15,4 +15,12 @@ urlpatterns = [
     path("update/sent/", self_service_views.self_service_sent, name="self_service_sent"),
     path("update/confirmed/", self_service_views.self_service_confirmed, name="self_service_confirmed"),
     path("update/<str:key>/", self_service_views.self_service, name="self_service"),
+]
+
+# The cluster at a glance (members.overview_views): appended, so that merges stay simple.
+urlpatterns += [
+    path("statistics/", overview_views.statistics, name="statistics"),
+    path("statistics/<slug:chart>.csv", overview_views.statistics_csv, name="statistics_csv"),
+    path("map/", overview_views.member_map, name="map"),
+    path("map/members.json", overview_views.map_members, name="map_members"),
 ]
