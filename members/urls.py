@@ -9,6 +9,7 @@ urlpatterns = [
     # Before the profile pattern, so "export.csv" is never taken for a member's slug.
     path("members/export.csv", views.export_csv, name="export_csv"),
     path("members/export.json", views.export_json, name="export_json"),
+    path("members/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("members/<slug:slug>/", views.profile, name="profile"),
     path("privacy/", legal.privacy, name="privacy"),
     # Before the link's pattern, so "sent" is never taken for a key.
