@@ -11,6 +11,7 @@ urlpatterns = [
     path("members/export.json", views.export_json, name="export_json"),
     path("members/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("members/<slug:slug>/", views.profile, name="profile"),
+    path("members/<slug:slug>/vcard.vcf", views.vcard, name="vcard"),
     path("privacy/", legal.privacy, name="privacy"),
     # Before the link's pattern, so "sent" is never taken for a key.
     path("update/sent/", self_service_views.self_service_sent, name="self_service_sent"),

@@ -21,6 +21,7 @@ from .dimensions import label_members
 from .facets import panel, panel_key, totals
 from .filters import PARAMETERS, MemberFilter, chips, query_without, reference_options
 from .models import Member
+from .vcard import member_vcard
 
 PAGE_SIZE = 24
 SIMILAR_COUNT = 4
@@ -189,4 +190,15 @@ def export_xlsx(request):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     if filterset.ignored:  # values no link of ours holds: answered, never stored
         patch_cache_control(response, no_store=True)
+    return response
+
+
+@public_page
+def vcard(request, slug):
+    """The organisation's public data as a card for an address book (members.vcard)."""
+    member = get_object_or_404(Member.objects.published().select_related("locality"), slug=slug)
+    profile_url = request.build_absolute_uri(member.get_absolute_url())
+    card = member_vcard(member, profile_url, request.build_absolute_uri(request.path))
+    response = HttpResponse(card, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{member.slug}.vcf"'
     return response
