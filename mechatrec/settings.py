@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # its templates, for /sitemap.xml (mechatrec.sitemaps)
     "django_filters",
     "import_export",
     "simple_history",
