@@ -19,6 +19,7 @@ from .columns import PUBLIC_COLUMNS, export_rows, neutralise_formula
 from .composition import composition
 from .dimensions import label_members
 from .facets import panel, panel_key, totals
+from .feeds import NewMembersFeed
 from .filters import PARAMETERS, MemberFilter, chips, query_without, reference_options
 from .models import Member
 from .vcard import member_vcard
@@ -202,3 +203,9 @@ def vcard(request, slug):
     response = HttpResponse(card, content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{member.slug}.vcf"'
     return response
+
+
+@public_page
+def feed(request):
+    """The Atom feed of newly published members (members.feeds), cached like the pages."""
+    return NewMembersFeed()(request)
