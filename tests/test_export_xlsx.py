@@ -197,3 +197,13 @@ def test_the_refusal_is_written_in_romanian_on_the_romanian_page(client, make_me
     html = client.get(xlsx_url("ro")).content.decode()
     assert "Prea mulți membri pentru un fișier Excel" in html
     assert "Membri selectați de aceste filtre: 1." in html
+
+
+def test_the_refusal_page_is_valid_html_in_both_languages(client, make_member, settings):
+    from tests.quality import assert_valid_html
+
+    settings.XLSX_MAX_ROWS = 0
+    make_member()
+    assert_valid_html(
+        {f"Excel refused ({lang})": client.get(xlsx_url(lang)).content.decode() for lang in ("ro", "en")}
+    )

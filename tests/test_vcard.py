@@ -110,4 +110,6 @@ def test_the_card_is_a_public_cached_answer_in_one_query(client, member, django_
 
 def test_the_profile_links_its_card(client, member):
     html = client.get(member.get_absolute_url()).content.decode()
-    assert f'<a href="{card_url(member)}" download>Add to your contacts (vCard)</a>' in html
+    assert f'<a href="{card_url(member)}" rel="nofollow" download>Add to your contacts (vCard)</a>' in html
+    # Crawlers (the polite ones) are asked not to collect the cards' plain e-mail addresses.
+    assert "Disallow: /*/vcard.vcf" in client.get("/robots.txt").content.decode().splitlines()
