@@ -8,7 +8,10 @@ a section into pages (?p=2) of `limit` addresses, each language counting once.
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
+from django.db.models import Max
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from members.cache import public_page
 from members.models import Member
@@ -22,7 +25,7 @@ class Bilingual(Sitemap):
     i18n = True
     alternates = True
     x_default = True
-    limit = 10_000  # addresses per file: with 3 alternate links each, about 3 MB
+    limit = 5_000  # addresses per file: with 3 alternate links each, about 2.5 MB
 
     def get_urls(self, *args, **kwargs):
         """Django's x-default is the address without a language (/privacy/), which redirects by
@@ -49,32 +52,72 @@ class PageSitemap(Bilingual):
         return reverse(item)  # called in each language in turn: /ro/… and /en/…
 
 
-class MemberSitemap(Bilingual):
+class _InEveryLanguage:
+    """The (item, language) pairs Django's i18n sitemap pages through, read from the queryset one
+    page at a time: Django's own list would hold all 100,000 members for every file served."""
+
+    def __init__(self, queryset, languages):
+        self.queryset, self.languages = queryset, languages
+
+    def count(self):
+        return self.queryset.count() * len(self.languages)
+
+    def __getitem__(self, index):  # the Paginator asks for [bottom:top]
+        n = len(self.languages)
+        first = index.start // n
+        rows = self.queryset[first : -(-index.stop // n)]
+        pairs = [(row, language) for row in rows for language in self.languages]
+        skip = index.start - first * n
+        return pairs[skip : skip + index.stop - index.start]
+
+
+class RowSitemap(Bilingual):
+    """The rows of `queryset()`, by slug, read as (slug, updated_at) pairs a page at a time."""
+
+    url_name = ""
+
+    def __init__(self):
+        self._prefixes = {}  # language → the profile address around its slug
+
+    def queryset(self):
+        raise NotImplementedError
+
+    def items(self):
+        return self.queryset().order_by("slug").values_list("slug", "updated_at")
+
+    @property
+    def paginator(self):
+        return Paginator(_InEveryLanguage(self.items(), self._languages()), self.limit)
+
+    def get_latest_lastmod(self):
+        return self.queryset().aggregate(latest=Max("updated_at"))["latest"]
+
+    def location(self, item):
+        # One reverse() per language, not one per address (20,000 of them cost seconds a file).
+        language = get_language()
+        if language not in self._prefixes:
+            self._prefixes[language] = reverse(self.url_name, args=["slug"]).rpartition("slug")
+        before, _slug, after = self._prefixes[language]
+        return before + item[0] + after
+
+    def lastmod(self, item):
+        return item[1]
+
+
+class MemberSitemap(RowSitemap):
     changefreq = "monthly"
+    url_name = "members:profile"
 
-    def items(self):
-        # (slug, updated_at) pairs, not Member instances: Django lists every item of a section
-        # to page it, which at 100,000 members must stay small.
-        return Member.objects.published().order_by("slug").values_list("slug", "updated_at")
-
-    def location(self, item):
-        return reverse("members:profile", args=[item[0]])
-
-    def lastmod(self, item):
-        return item[1]
+    def queryset(self):
+        return Member.objects.published()
 
 
-class OpportunitySitemap(Bilingual):
+class OpportunitySitemap(RowSitemap):
     changefreq = "daily"
+    url_name = "opportunities:detail"
 
-    def items(self):
-        return Opportunity.objects.open().order_by("slug").values_list("slug", "updated_at")
-
-    def location(self, item):
-        return reverse("opportunities:detail", args=[item[0]])
-
-    def lastmod(self, item):
-        return item[1]
+    def queryset(self):
+        return Opportunity.objects.open()
 
 
 SITEMAPS = {"pages": PageSitemap, "members": MemberSitemap, "opportunities": OpportunitySitemap}

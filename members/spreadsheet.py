@@ -98,8 +98,12 @@ def workbook(queryset, options, profile_url):
 
 
 def _cell(sheet, value, text=False, font=None):
+    """A plain value where openpyxl writes it as it is (most cells: a styled cell costs about as
+    much again to write); a cell object for text that must stay text and for the headers."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value) or None  # control characters make openpyxl refuse it
+    if value is None or not (text or font or (isinstance(value, str) and value.startswith("="))):
+        return value
     cell = WriteOnlyCell(sheet, value)
     if isinstance(value, str):
         # A string cell, always: openpyxl would store "=…" as a formula (CSV injection's twin).

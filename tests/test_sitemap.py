@@ -121,11 +121,11 @@ def test_unknown_sections_and_pages_are_404s(client, site):
 def test_the_sitemap_is_a_public_cached_answer_with_pinned_queries(
     client, site, django_assert_max_num_queries
 ):
-    # Members and open opportunities, each once to count the pages and once for the latest change.
+    # Members and open opportunities, each counted (the pages) and their latest change.
     with django_assert_max_num_queries(4):
         response = client.get("/sitemap.xml")
     assert "public" in response["Cache-Control"] and response.has_header("ETag")
-    with django_assert_max_num_queries(1):  # the members
+    with django_assert_max_num_queries(2):  # the members counted, then the file's page of them
         response = client.get("/sitemap-members.xml")
     assert "public" in response["Cache-Control"]
     with django_assert_max_num_queries(0):
@@ -144,3 +144,15 @@ def test_the_sitemap_and_the_pages_own_links_name_the_same_alternates(client, si
         html = client.get(loc.removeprefix("http://testserver")).content.decode()
         on_page = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
         assert on_page == alternates, loc
+
+
+def test_pages_that_split_a_members_two_languages_still_list_every_address_once(
+    client, make_member, monkeypatch
+):
+    monkeypatch.setattr(MemberSitemap, "limit", 3)
+    members = [make_member() for _i in range(3)]
+    pages = [url for url in section_urls(client) if "sitemap-members" in url]
+    assert len(pages) == 2
+    listed = [loc for url in pages for loc in entries(client, url)]
+    expected = [f"http://testserver/{lang}/members/{m.slug}/" for m in members for lang in ("ro", "en")]
+    assert sorted(listed) == sorted(expected)
