@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .columns import PUBLIC_COLUMNS, export_rows
+from .composition import category_plural
 from .dimensions import BY_PARAM, DIMENSIONS, MANY
 from .models import Member
 from .text import fold
@@ -52,11 +53,13 @@ def headers():
 
 
 def file_name(filterset, today):
-    """'mechatrec-membri-intreprindere-2026-12-01.xlsx': what was filtered, in the page's
+    """'mechatrec-membri-intreprinderi-2026-12-01.xlsx': what was filtered, in the page's
     language, as plain ASCII (every browser and mail client keeps such a name intact)."""
     words = [gettext("members")]
     for dimension in DIMENSIONS:
         labels = {option.value: option.label for option in filterset.options[dimension.param]}
+        if dimension.param == "category":  # "membri-intreprinderi": members who are enterprises
+            labels = {code: category_plural(code) for code in labels}
         words += [labels[value] for value in filterset.chosen_values.get(dimension.param, [])]
     if filterset.query:
         words.append(filterset.query)

@@ -137,12 +137,12 @@ def test_the_file_name_says_what_was_filtered_in_the_page_language(client, robot
     response = client.get(xlsx_url("ro"), {"category": "enterprise"})
     assert (
         response["Content-Disposition"]
-        == f'attachment; filename="mechatrec-membri-intreprindere-{today}.xlsx"'
+        == f'attachment; filename="mechatrec-membri-intreprinderi-{today}.xlsx"'
     )
     response = client.get(
         xlsx_url("en"), {"category": "enterprise", "competence": "mems", "subcontracting": "1"}
     )
-    described = "members-enterprise-offers-subcontracting-mems-microsystems"
+    described = "members-enterprises-offers-subcontracting-mems-microsystems"
     assert response["Content-Disposition"] == f'attachment; filename="mechatrec-{described}-{today}.xlsx"'
     # Served again from the page cache, the file keeps its name.
     again = client.get(

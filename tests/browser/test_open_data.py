@@ -31,7 +31,7 @@ def test_a_visitor_downloads_the_filtered_directory_as_excel_and_a_members_vcard
     page.goto(f"{live_server.url}/en/members/?category=enterprise")
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel").click()
-    assert download.value.suggested_filename.startswith("mechatrec-members-enterprise-")
+    assert download.value.suggested_filename.startswith("mechatrec-members-enterprises-")
     page.goto(f"{live_server.url}{member.get_absolute_url()}")
     with page.expect_download() as download:
         page.get_by_role("link", name="Add to your contacts (vCard)").click()
