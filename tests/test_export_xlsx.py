@@ -207,3 +207,10 @@ def test_the_refusal_page_is_valid_html_in_both_languages(client, make_member, s
     assert_valid_html(
         {f"Excel refused ({lang})": client.get(xlsx_url(lang)).content.decode() for lang in ("ro", "en")}
     )
+
+
+def test_an_unknown_filter_value_is_ignored_as_in_the_directory_and_never_stored(client, robot_maker):
+    response = client.get(xlsx_url(), {"category": ["enterprise", "nowhere"]})
+    _names, rows = rows_of(sheet_of(response))
+    assert [row["Name"].value for row in rows] == ["Roboți Voluntari SRL"]
+    assert "no-store" in response["Cache-Control"] and "public" not in response["Cache-Control"]
