@@ -102,3 +102,13 @@ def test_a_member_called_feed_gets_a_profile_of_its_own(client, make_member):
     member = make_member(name="Feed")
     assert member.slug == "feed-2"
     assert client.get(member.get_absolute_url()).status_code == 200
+
+
+def test_a_member_published_after_the_feed_was_read_appears_at_once(client, make_member):
+    make_member(name="Primul SRL")
+    assert client.get(feed_url()).content.count(b"<entry>") == 1
+    waiting = make_member(name="În Așteptare SRL", is_published=False)
+    waiting.is_published = True
+    waiting.save()  # bumps the page cache's version (members.signals)
+    _root, entries = read_feed(client)
+    assert [entry.find("a:title", ATOM).text for entry in entries] == ["În Așteptare SRL", "Primul SRL"]
