@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from members.languages import switch_language
 
+from . import sitemaps
 from .health import healthz
 
 urlpatterns = [
@@ -17,6 +18,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Crawlers (and Lighthouse's SEO audit) ask for it at the root, in no language.
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    # Outside i18n_patterns too: one sitemap lists both languages' pages (mechatrec.sitemaps).
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
 ]
 urlpatterns += i18n_patterns(path("", include("members.urls")), path("", include("opportunities.urls")))
 

@@ -79,6 +79,8 @@ PAGE_TIMEOUT = 3600
 # is answered but never stored.
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 60
+# Headers of a stored answer that are part of what it is (a download's file name), kept with it.
+KEPT_HEADERS = ("Content-Disposition",)
 
 
 def _shared(response, etag):
@@ -146,8 +148,11 @@ def public_page(view=None, *, parameters=None):
         key = ":".join(["directory", str(current), "page", digest])
         stored = cache.get(key) if enabled() else None
         if stored is not None:
-            content, content_type = stored
-            return _shared(HttpResponse(content, content_type=content_type), etag)
+            content, content_type, *headers = stored  # entries stored before KEPT_HEADERS have two
+            response = HttpResponse(
+                content, content_type=content_type, headers=dict(headers[0] if headers else {})
+            )
+            return _shared(response, etag)
         with replicas.public_reads():
             response = view(request, *args, **kwargs)
         if (
@@ -158,7 +163,8 @@ def public_page(view=None, *, parameters=None):
             and "no-store" not in response.get("Cache-Control", "")
         ):
             if enabled():
-                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+                kept = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+                cache.set(key, (response.content, response["Content-Type"], kept), PAGE_TIMEOUT)
             _shared(response, etag)
         return response
 

@@ -76,6 +76,7 @@ SOURCES = {
     "seeks_partners": "seeks_partners",
     "member_since": "member_since",
     "published": "is_published",
+    "slug": "slug",  # in no file's columns: the Excel export builds each profile's address from it
 }
 _FLAGS = {"offers_subcontracting", "seeks_partners", "published"}
 

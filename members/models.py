@@ -83,11 +83,15 @@ def logo_upload_to(instance, filename):
     return f"logos/{uuid.uuid4().hex}.{extension}"
 
 
+# Addresses under /members/ that are pages of their own (members.urls), not profiles.
+RESERVED_SLUGS = {"feed"}
+
+
 def unique_slug(model, text, max_length=200):
     """A slug from `text` that no row of `model` uses yet (adds -2, -3 … when needed)."""
     base = slugify(fold(text))[: max_length - 10] or "member"
     slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -9,7 +9,11 @@ urlpatterns = [
     # Before the profile pattern, so "export.csv" is never taken for a member's slug.
     path("members/export.csv", views.export_csv, name="export_csv"),
     path("members/export.json", views.export_json, name="export_json"),
+    path("members/export.xlsx", views.export_xlsx, name="export_xlsx"),
+    # Before the profile's pattern: "feed" is a slug no member is given (models.RESERVED_SLUGS).
+    path("members/feed/", views.feed, name="feed"),
     path("members/<slug:slug>/", views.profile, name="profile"),
+    path("members/<slug:slug>/vcard.vcf", views.vcard, name="vcard"),
     path("privacy/", legal.privacy, name="privacy"),
     # Before the link's pattern, so "sent" is never taken for a key.
     path("update/sent/", self_service_views.self_service_sent, name="self_service_sent"),

@@ -3,22 +3,26 @@
 import csv
 import json
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from . import cache
+from . import cache, spreadsheet
 from .cache import public_page
 from .columns import PUBLIC_COLUMNS, export_rows, neutralise_formula
 from .composition import composition
 from .dimensions import label_members
 from .facets import panel, panel_key, totals
+from .feeds import NewMembersFeed
 from .filters import PARAMETERS, MemberFilter, chips, query_without, reference_options
 from .models import Member
+from .vcard import member_vcard
 
 PAGE_SIZE = 24
 SIMILAR_COUNT = 4
@@ -159,3 +163,49 @@ def export_json(request):
         yield "]}"
 
     return _attachment(StreamingHttpResponse(chunks(), content_type="application/json"), "json")
+
+
+# --- Open data: an Excel file, a vCard per member, a feed of new members --------------------------
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@public_page(parameters=PARAMETERS)
+def export_xlsx(request):
+    """The filtered directory as a workbook for people: labels, not codes (members.spreadsheet).
+    Built in memory, so a selection above XLSX_MAX_ROWS is refused with a pointer to the CSV."""
+    filterset = MemberFilter(request.GET)
+    members = filterset.members()
+    count = members.count()
+    query = query_without(filterset)
+    if count > settings.XLSX_MAX_ROWS:
+        context = {"count": count, "limit": settings.XLSX_MAX_ROWS, "export_query": query}
+        return render(request, "members/export_too_large.html", context, status=400)
+    # One reverse() for every row: the slug is put in place of a placeholder.
+    before, _slug, after = request.build_absolute_uri(reverse("members:profile", args=["slug"])).rpartition(
+        "slug"
+    )
+    content = spreadsheet.workbook(members, filterset.options, lambda slug: before + slug + after)
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    name = spreadsheet.file_name(filterset, timezone.localdate())
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    if filterset.ignored:  # values no link of ours holds: answered, never stored
+        patch_cache_control(response, no_store=True)
+    return response
+
+
+@public_page
+def vcard(request, slug):
+    """The organisation's public data as a card for an address book (members.vcard)."""
+    member = get_object_or_404(Member.objects.published().select_related("locality"), slug=slug)
+    profile_url = request.build_absolute_uri(member.get_absolute_url())
+    card = member_vcard(member, profile_url, request.build_absolute_uri(request.path))
+    response = HttpResponse(card, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{member.slug}.vcf"'
+    return response
+
+
+@public_page
+def feed(request):
+    """The Atom feed of newly published members (members.feeds), cached like the pages."""
+    return NewMembersFeed()(request)
