@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Opportunity, explain_match
+from .models import Message, Opportunity, explain_match
 
 
 class AwaitingApprovalFilter(admin.SimpleListFilter):
@@ -165,3 +165,52 @@ class OpportunityAdmin(SimpleHistoryAdmin):
             return "-"
         rows = [(member, *explain_match(obj, member)) for member in obj.matching_members()[:50]]
         return render_to_string("admin/opportunities/_match_list.html", {"rows": rows})
+
+
+def _mark(modeladmin, request, queryset, status):
+    changed = queryset.exclude(status=status).update(status=status)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d message is now “%(status)s”.",
+            "%(count)d messages are now “%(status)s”.",
+            changed,
+        )
+        % {"count": changed, "status": Message.Status(status).label},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Mark the selected messages as forwarded"))
+def mark_forwarded(modeladmin, request, queryset):
+    _mark(modeladmin, request, queryset, Message.Status.FORWARDED)
+
+
+@admin.action(description=_("Mark the selected messages as closed"))
+def mark_closed(modeladmin, request, queryset):
+    _mark(modeladmin, request, queryset, Message.Status.CLOSED)
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """What visitors wrote to the office: read here, answered by e-mail, then marked."""
+
+    list_display = ["created_at", "name", "organisation", "email", "about", "status"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["name", "organisation", "email", "text"]
+    list_select_related = ["opportunity", "member"]
+    actions = [mark_forwarded, mark_closed]
+    date_hierarchy = "created_at"
+    # What the visitor sent is kept as sent; the manager changes only the status.
+    readonly_fields = [
+        *("created_at", "opportunity", "member", "name", "organisation", "email"),
+        *("text", "consent", "language"),
+    ]
+    fields = [*readonly_fields, "status"]
+
+    @admin.display(description=_("about"))
+    def about(self, obj):
+        return obj.subject
+
+    def has_add_permission(self, request):
+        return False  # messages come from the public forms only
