@@ -84,7 +84,7 @@ def test_expressing_interest_stores_the_message_mails_the_office_and_confirms(
     assert sent.reply_to == ["maria@robotix.example.ro"]
     assert "Partner for a digital twin pilot line" in sent.subject
     assert "We build cobots" in sent.body
-    assert f"/admin/opportunities/message/{message.pk}/change/" in sent.body.replace(settings.ADMIN_URL, "admin/")
+    assert settings.SITE_URL + reverse("admin:opportunities_message_change", args=[message.pk]) in sent.body
 
     confirmation = client.get(response["Location"])
     assert confirmation.status_code == 200
