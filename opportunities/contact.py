@@ -51,14 +51,13 @@ def notify_office(message):
     """E-mail the message to the cluster office, in the site's language, with the sender as
     Reply-To. The message is already stored: a mail server that is down loses nothing, the
     manager still finds it in the admin."""
-    context = {
-        "message": message,
-        "admin_url": settings.SITE_URL + reverse("admin:opportunities_message_change", args=[message.pk]),
-        "about_url": settings.SITE_URL + message.opportunity.get_absolute_url()
-        if message.opportunity_id
-        else (settings.SITE_URL + message.member.get_absolute_url() if message.member_id else ""),
-    }
+    about = message.opportunity or message.member
     with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "message": message,
+            "admin_url": settings.SITE_URL + reverse("admin:opportunities_message_change", args=[message.pk]),
+            "about_url": settings.SITE_URL + about.get_absolute_url() if about else "",
+        }
         subject = " ".join(render_to_string("opportunities/email/message_subject.txt", context).split())
         body = render_to_string("opportunities/email/message.txt", context)
     email = EmailMessage(

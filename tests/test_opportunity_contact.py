@@ -200,7 +200,9 @@ def test_a_message_reaches_the_office_through_a_real_smtp_server(client, call, s
     assert received["Reply-To"] == "maria@robotix.example.ro"
     # In the site's language (Romanian), whatever the visitor's.
     assert received["Subject"].strip().startswith("Mesaj de la Ioana Știrbu")
-    assert "We build cobots" in received.get_content()
+    body = received.get_content()
+    assert "We build cobots" in body
+    assert "http://127.0.0.1:8000/ro/opportunities/partner-for-a-digital-twin-pilot-line/" in body
 
 
 def test_a_mail_server_that_is_down_loses_no_message(client, call, settings):
