@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -118,7 +120,7 @@ class OpportunityAdmin(SimpleHistoryAdmin):
     list_select_related = ["poster"]
     autocomplete_fields = ["poster"]
     filter_horizontal = ["competences", "certifications"]
-    readonly_fields = ["published_at", "expires_on", "closed_at", "match_list"]
+    readonly_fields = ["published_at", "expires_on", "closed_at", "match_list", "messages_received"]
     actions = [publish, close_filled, close_withdrawn]
     fieldsets = [
         (
@@ -140,6 +142,7 @@ class OpportunityAdmin(SimpleHistoryAdmin):
         (_("Subcontracting and technology"), {"fields": ["quantity", "trl", "ip_status"]}),
         (_("Dates"), {"fields": ["published_at", "expires_on", "closed_at"]}),
         (_("Members that match"), {"fields": ["match_list"]}),
+        (_("Messages"), {"fields": ["messages_received"]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -158,6 +161,16 @@ class OpportunityAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.refresh_search_text()
+
+    @admin.display(description=_("messages received"))
+    def messages_received(self, obj):
+        """How many visitors wrote about it, linked to those messages in their own list."""
+        if not obj.pk:
+            return "-"
+        count = obj.messages.count()
+        url = reverse("admin:opportunities_message_changelist") + f"?opportunity__id__exact={obj.pk}"
+        label = ngettext("%(count)d message", "%(count)d messages", count) % {"count": count}
+        return format_html('<a href="{}">{}</a>', url, label)
 
     @admin.display(description=_("match list"))
     def match_list(self, obj):

@@ -2,13 +2,15 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
+from members.cache import canonical_query
 from members.models import Member
 
 from . import contact
-from .filters import OpportunityFilter
+from .filters import PARAMETERS, OpportunityFilter
 from .forms import ContactForm
 from .models import Opportunity, explain_match
 
@@ -19,10 +21,13 @@ MATCHES_SHOWN = 30
 def opportunity_list(request):
     filterset = OpportunityFilter(request.GET)
     page = Paginator(filterset.results, PER_PAGE).get_page(request.GET.get("page"))
+    # The feed of this list: its filters, without the page number or anything unknown.
+    query, _within = canonical_query(request.GET, PARAMETERS)
+    feed_url = reverse("opportunities:feed") + (f"?{query}" if query else "")
     return render(
         request,
         "opportunities/list.html",
-        {"filterset": filterset, "page": page, "facets": filterset.facets()},
+        {"filterset": filterset, "page": page, "facets": filterset.facets(), "feed_url": feed_url},
     )
 
 

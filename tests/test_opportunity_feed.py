@@ -102,11 +102,13 @@ def test_bad_filter_values_give_a_feed_not_an_error(client, publish):
 
 def test_the_list_links_its_feed_with_the_same_filters(client, publish):
     publish(title_en="Robotics call")
-    html = client.get(reverse("opportunities:list"), {"kind": "partner-search"}).text
+    html = client.get(reverse("opportunities:list"), {"kind": "partner-search", "page": "1", "x": "y"}).text
     assert (
         '<link rel="alternate" type="application/atom+xml" title="Opportunities (Atom feed)" '
         'href="/en/opportunities/feed/?kind=partner-search">' in html
     )
+    assert '<a href="/en/opportunities/feed/?kind=partner-search">Follow this list (Atom feed)</a>' in html
+    assert 'href="/en/opportunities/feed/"' in client.get(reverse("opportunities:list")).text
 
 
 def test_the_feed_is_publicly_cacheable_and_revalidates(client, publish, django_assert_max_num_queries):

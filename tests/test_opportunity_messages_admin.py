@@ -85,3 +85,13 @@ def test_the_changelist_query_count_does_not_grow(manager_client, messages, djan
     # with their opportunity and member (one JOIN), the status filter: the same for 3 or 23 rows.
     with django_assert_max_num_queries(7):
         changelist(manager_client)
+
+
+def test_an_opportunitys_page_links_the_messages_about_it(manager_client, messages):
+    opportunity = messages[0].opportunity
+    page = manager_client.get(reverse("admin:opportunities_opportunity_change", args=[opportunity.pk]))
+    link = reverse("admin:opportunities_message_changelist") + f"?opportunity__id__exact={opportunity.pk}"
+    assert f'<a href="{link}">1 message</a>' in page.text
+    listed = manager_client.get(link)
+    assert listed.status_code == 200
+    assert "Maria Dinu" in listed.text and "Ion Pop" not in listed.text
