@@ -4,9 +4,11 @@ of a member profile, the honeypot, the per-address limit, and what the office re
 import datetime
 import email
 import email.policy
+import json
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -211,3 +213,17 @@ def test_a_mail_server_that_is_down_loses_no_message(client, call, settings):
     response = client.post(reverse("opportunities:contact", args=[call.slug]), FILLED)
     assert response.status_code == 302
     assert Message.objects.count() == 1
+
+
+def test_a_senders_messages_are_exported_and_erased_on_request(client, call, capsys):
+    from tests.test_personal_data import text_rows_containing
+
+    client.post(reverse("opportunities:contact", args=[call.slug]), FILLED)
+    call_command("export_person", "maria@robotix.example.ro")
+    exported = json.loads(capsys.readouterr().out)
+    assert [m["text"] for m in exported["messages_to_the_cluster_office"]] == [FILLED["text"]]
+
+    call_command("erase_person", "MARIA@robotix.example.ro")
+    assert "1 messages to the cluster office" in capsys.readouterr().out
+    assert text_rows_containing("maria@robotix.example.ro") == []
+    assert text_rows_containing("Maria Dinu") == []

@@ -58,3 +58,8 @@ def test_nul_characters_are_refused_with_a_message_not_a_500(client, two_open):
     for query in ({"q": "robo\x00tică"}, {"programme": "\x00"}):
         assert client.get(reverse("opportunities:feed"), query).status_code == 200
         assert client.get(reverse("opportunities:list"), query).status_code == 200
+
+
+def test_the_privacy_page_explains_what_the_contact_forms_keep(client, db):
+    assert "Messages to the cluster office" in client.get("/en/privacy/").text
+    assert "păstrăm o amprentă criptografică" in client.get("/ro/privacy/").text
