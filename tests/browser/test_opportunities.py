@@ -93,6 +93,10 @@ def test_a_firm_expresses_interest_and_the_manager_reads_it(
     page.get_by_label("Organisation:", exact=True).fill("Robotix Cluj SRL")
     page.get_by_label("E-mail:", exact=True).fill("maria@robotix.example.ro")
     page.get_by_label("Message:", exact=True).fill("We run a pilot line for cobots and would like to join.")
+    # The honeypot is off screen and out of the keyboard's way: Tab goes on to the consent box.
+    expect(page.locator("#id_website")).not_to_be_in_viewport()
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_consent")).to_be_focused()
     page.get_by_role("button", name="Send to the cluster office").click()
     expect(page).to_have_url(f"{live_server.url}/en/opportunities/{partner_search.slug}/")  # not sent
     page.get_by_label("I agree that the cluster office passes").check()
