@@ -227,3 +227,12 @@ def test_a_senders_messages_are_exported_and_erased_on_request(client, call, cap
     assert "1 messages to the cluster office" in capsys.readouterr().out
     assert text_rows_containing("maria@robotix.example.ro") == []
     assert text_rows_containing("Maria Dinu") == []
+
+
+def test_check_deploy_warns_while_the_office_address_is_the_example(settings):
+    from django.core.checks import run_checks
+
+    settings.CLUSTER_OFFICE_EMAIL = "office@mechatrec.example"
+    assert "opportunities.W001" in [w.id for w in run_checks(include_deployment_checks=True)]
+    settings.CLUSTER_OFFICE_EMAIL = "birou@mechatrec.ro"
+    assert "opportunities.W001" not in [w.id for w in run_checks(include_deployment_checks=True)]
