@@ -236,3 +236,13 @@ def test_check_deploy_warns_while_the_office_address_is_the_example(settings):
     assert "opportunities.W001" in [w.id for w in run_checks(include_deployment_checks=True)]
     settings.CLUSTER_OFFICE_EMAIL = "birou@mechatrec.ro"
     assert "opportunities.W001" not in [w.id for w in run_checks(include_deployment_checks=True)]
+
+
+def test_an_opportunity_page_shows_no_address_of_its_poster(client, publish, firm):
+    posted = publish(title_en="Milling capacity", kind=Opportunity.Kind.CAPACITY, poster=firm)
+    detail = client.get(posted.get_absolute_url()).text
+    assert f'<a href="{firm.get_absolute_url()}">Precizie Ilfov SRL</a>' in detail
+    form = client.get(reverse("opportunities:contact", args=[posted.slug])).text
+    for url, html in ((posted.get_absolute_url(), detail), ("contact", form)):
+        for private in ("office@precizie.example.ro", "radu@precizie.example.ro", "Radu Ionescu", "mailto:"):
+            assert private not in html, (url, private)
