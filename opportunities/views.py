@@ -4,9 +4,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
-from members.cache import canonical_query
+from members.cache import canonical_query, public_page
 from members.models import Member
 
 from . import contact
@@ -18,17 +19,21 @@ PER_PAGE = 20
 MATCHES_SHOWN = 30
 
 
+@public_page(parameters=PARAMETERS | {"page": False})
 def opportunity_list(request):
     filterset = OpportunityFilter(request.GET)
     page = Paginator(filterset.results, PER_PAGE).get_page(request.GET.get("page"))
     # The feed of this list: its filters, without the page number or anything unknown.
     query, _within = canonical_query(request.GET, PARAMETERS)
     feed_url = reverse("opportunities:feed") + (f"?{query}" if query else "")
-    return render(
+    response = render(
         request,
         "opportunities/list.html",
         {"filterset": filterset, "page": page, "facets": filterset.facets(), "feed_url": feed_url},
     )
+    if filterset.problems or filterset.errors:  # values no link of ours holds: answered, never stored
+        patch_cache_control(response, no_store=True)
+    return response
 
 
 def detail(request, slug):

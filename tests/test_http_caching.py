@@ -22,6 +22,7 @@ def public_urls(make_member):
         english("members:directory"),
         english("members:directory") + "?category=enterprise&sort=name",
         member.get_absolute_url(),
+        english("opportunities:list") + "?kind=capacity&page=1",
         english("opportunities:feed") + "?kind=capacity",
     ]
 
@@ -93,6 +94,8 @@ def test_no_private_page_is_ever_marked_public(client, manager, make_member):
         english("members:profile", kwargs={"slug": "no-such-member"}),
         reverse("switch_language", args=["en"]) + "?next=/en/",
         english("members:export_csv"),
+        english("opportunities:list") + "?kind=no-such-kind",  # answered, never stored
+        english("opportunities:list") + "?trl_min=ten",
         english("opportunities:contact_member", kwargs={"slug": member.slug}),  # a form
         english("opportunities:contact_sent"),
     ]

@@ -127,3 +127,14 @@ def test_the_feed_is_in_the_visitors_language(client, publish):
     feed = parse(client.get("/ro/opportunities/feed/"))
     assert entry_titles(feed) == ["Apel de robotică"]
     assert feed.findtext(f"{ATOM}title") == "MECHATREC: oportunități de parteneriat și subcontractare"
+
+
+def test_the_list_is_page_cached_until_an_opportunity_changes(client, publish, django_assert_max_num_queries):
+    first = publish(title_en="Robotics call")
+    url = reverse("opportunities:list")
+    assert "Robotics call" in client.get(url).text
+    with django_assert_max_num_queries(0):
+        assert "Robotics call" in client.get(url).text
+    first.title_en = "Renamed call"
+    first.save()
+    assert "Renamed call" in client.get(url).text
