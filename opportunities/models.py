@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.models import Bilingual, Certification, CommaBelowText, Competence, Member, unique_slug
@@ -313,9 +314,10 @@ class Message(CommaBelowText, models.Model):
     consent to pass their details on is required and recorded with the message."""
 
     class Status(models.TextChoices):
-        NEW = "new", _("new")
-        FORWARDED = "forwarded", _("forwarded")
-        CLOSED = "closed", _("closed")
+        # "message" context: Romanian agrees the word with "mesaj" (închis), not "oportunitate".
+        NEW = "new", pgettext_lazy("message", "new")
+        FORWARDED = "forwarded", pgettext_lazy("message", "forwarded")
+        CLOSED = "closed", pgettext_lazy("message", "closed")
 
     opportunity = models.ForeignKey(
         Opportunity,

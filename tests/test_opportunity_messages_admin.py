@@ -95,3 +95,11 @@ def test_an_opportunitys_page_links_the_messages_about_it(manager_client, messag
     listed = manager_client.get(link)
     assert listed.status_code == 200
     assert "Maria Dinu" in listed.text and "Ion Pop" not in listed.text
+
+
+def test_message_statuses_read_in_romanian(db):
+    from django.utils import translation
+
+    with translation.override("ro"):
+        labels = [str(label) for label in Message.Status.labels]
+    assert labels == ["nou", "transmis", "închis"]
