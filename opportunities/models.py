@@ -21,6 +21,9 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Bilingual, Certification, CommaBelowText, Competence, Member, unique_slug
 
+# Addresses under /opportunities/ that are not opportunities (opportunities/urls.py).
+RESERVED_SLUGS = {"feed"}
+
 # A published opportunity without a deadline stays open this long.
 OPEN_DAYS = 90
 
@@ -180,6 +183,8 @@ class Opportunity(CommaBelowText, Bilingual, models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Opportunity, self.title_en or self.title_ro)
+            if self.slug in RESERVED_SLUGS:  # its page would be hidden behind the feed's address
+                self.slug = unique_slug(Opportunity, f"{self.slug} 2")
         self.expires_on = self.compute_expiry()
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)

@@ -138,3 +138,10 @@ def test_the_list_is_page_cached_until_an_opportunity_changes(client, publish, d
     first.title_en = "Renamed call"
     first.save()
     assert "Renamed call" in client.get(url).text
+
+
+def test_an_opportunity_called_feed_gets_an_address_of_its_own(client, publish):
+    called_feed = publish(title_en="Feed")
+    assert called_feed.slug == "feed-2"
+    assert client.get(called_feed.get_absolute_url()).status_code == 200
+    assert entry_titles(parse(client.get(reverse("opportunities:feed")))) == ["Feed"]
