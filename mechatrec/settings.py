@@ -420,5 +420,11 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MECHATREC <noreply@mechatrec.example>")
 # The site's address in e-mailed links (no request to take it from in a cron job).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The cluster office's inbox: messages sent through the contact forms (opportunities, member
+# profiles) and expiry warnings for what the office posted arrive here. Never shown on a page.
+# `check --deploy` warns while it is the example address (opportunities.checks).
+CLUSTER_OFFICE_EMAIL = env_str("CLUSTER_OFFICE_EMAIL", "office@mechatrec.example")
+# Messages a client address may send through the contact forms per hour.
+CONTACT_RATE_LIMIT = env_int("CONTACT_RATE_LIMIT", 5)
 # How long a personal update link works.
 UPDATE_LINK_DAYS = env_int("UPDATE_LINK_DAYS", 30)

@@ -1,13 +1,15 @@
 """Everything held about one person, found and erased by e-mail address (GDPR art. 15 and 17).
 
 Personal data lives in: contact persons and their history, a member's public e-mail (when it is
-a person's address) and its history, user accounts, failed-login records, and the admin's change
-log (which names contact persons added or changed through a member's page).
+a person's address) and its history, user accounts, failed-login records, the admin's change
+log (which names contact persons added or changed through a member's page), and the messages
+visitors sent to the cluster office (opportunities.Message).
 """
 
 import json
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,6 +20,11 @@ from .models import ContactPerson, Member
 
 ERASED = "[erased]"
 LOGIN_RECORDS = (AccessAttempt, AccessLog, AccessFailureLog)
+
+
+def _messages(email):
+    """Messages sent to the cluster office from this address (the opportunities app's)."""
+    return apps.get_model("opportunities", "Message").objects.filter(email__iexact=email)
 
 
 def _usernames(email):
@@ -102,6 +109,9 @@ def export_person(email):
         "login_records": {
             model._meta.model_name: list(_login_records(model, usernames).values()) for model in LOGIN_RECORDS
         },
+        "messages_to_the_cluster_office": list(
+            _messages(email).values("created_at", "name", "organisation", "email", "text", "status")
+        ),
         "admin_log_mentions": [
             {"action_time": e.action_time, "object_repr": e.object_repr, "change_message": e.change_message}
             for e in _admin_log_entries(contact_ids, names | {email})
@@ -130,6 +140,7 @@ def erase_person(email):
     removed["member e-mails blanked"] = Member.objects.filter(email__iexact=email).update(email="")
     removed["member history e-mails blanked"] = Member.history.filter(email__iexact=email).update(email="")
     removed["user e-mails blanked"] = get_user_model().objects.filter(email__iexact=email).update(email="")
+    removed["messages to the cluster office"] = _messages(email).delete()[0]
     removed["login records"] = sum(_login_records(model, usernames).delete()[0] for model in LOGIN_RECORDS)
     removed["admin log entries scrubbed"] = _scrub_admin_log(contact_ids, names | {email})
     # Queryset updates send no signals: make every cached public page stale explicitly.

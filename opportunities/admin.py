@@ -4,11 +4,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Opportunity, explain_match
+from .models import Message, Opportunity, explain_match
 
 
 class AwaitingApprovalFilter(admin.SimpleListFilter):
@@ -118,7 +120,7 @@ class OpportunityAdmin(SimpleHistoryAdmin):
     list_select_related = ["poster"]
     autocomplete_fields = ["poster"]
     filter_horizontal = ["competences", "certifications"]
-    readonly_fields = ["published_at", "expires_on", "closed_at", "match_list"]
+    readonly_fields = ["published_at", "expires_on", "closed_at", "match_list", "messages_received"]
     actions = [publish, close_filled, close_withdrawn]
     fieldsets = [
         (
@@ -140,6 +142,7 @@ class OpportunityAdmin(SimpleHistoryAdmin):
         (_("Subcontracting and technology"), {"fields": ["quantity", "trl", "ip_status"]}),
         (_("Dates"), {"fields": ["published_at", "expires_on", "closed_at"]}),
         (_("Members that match"), {"fields": ["match_list"]}),
+        (_("Messages"), {"fields": ["messages_received"]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -159,9 +162,68 @@ class OpportunityAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         form.instance.refresh_search_text()
 
+    @admin.display(description=_("messages received"))
+    def messages_received(self, obj):
+        """How many visitors wrote about it, linked to those messages in their own list."""
+        if not obj.pk:
+            return "-"
+        count = obj.messages.count()
+        url = reverse("admin:opportunities_message_changelist") + f"?opportunity__id__exact={obj.pk}"
+        label = ngettext("%(count)d message", "%(count)d messages", count) % {"count": count}
+        return format_html('<a href="{}">{}</a>', url, label)
+
     @admin.display(description=_("match list"))
     def match_list(self, obj):
         if not obj.pk:
             return "-"
         rows = [(member, *explain_match(obj, member)) for member in obj.matching_members()[:50]]
         return render_to_string("admin/opportunities/_match_list.html", {"rows": rows})
+
+
+def _mark(modeladmin, request, queryset, status):
+    changed = queryset.exclude(status=status).update(status=status)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d message is now “%(status)s”.",
+            "%(count)d messages are now “%(status)s”.",
+            changed,
+        )
+        % {"count": changed, "status": Message.Status(status).label},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Mark the selected messages as forwarded"))
+def mark_forwarded(modeladmin, request, queryset):
+    _mark(modeladmin, request, queryset, Message.Status.FORWARDED)
+
+
+@admin.action(description=_("Mark the selected messages as closed"))
+def mark_closed(modeladmin, request, queryset):
+    _mark(modeladmin, request, queryset, Message.Status.CLOSED)
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """What visitors wrote to the office: read here, answered by e-mail, then marked."""
+
+    list_display = ["created_at", "name", "organisation", "email", "about", "status"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["name", "organisation", "email", "text"]
+    list_select_related = ["opportunity", "member"]
+    actions = [mark_forwarded, mark_closed]
+    date_hierarchy = "created_at"
+    # What the visitor sent is kept as sent; the manager changes only the status.
+    readonly_fields = [
+        *("created_at", "opportunity", "member", "name", "organisation", "email"),
+        *("text", "consent", "language"),
+    ]
+    fields = [*readonly_fields, "status"]
+
+    @admin.display(description=_("about"))
+    def about(self, obj):
+        return obj.subject
+
+    def has_add_permission(self, request):
+        return False  # messages come from the public forms only

@@ -11,6 +11,7 @@ class OpportunitiesConfig(AppConfig):
 
         from members import cache
 
+        from . import checks  # noqa: F401 (registers the deployment checks)
         from .models import Opportunity
 
         # Member profiles list opportunities: a change must reach cached pages on the next request.

@@ -123,6 +123,9 @@ DIMENSIONS = [
     PosterDimension("poster", _("Posted by"), "poster__category"),
 ]
 
+# The query parameters the board reads ({name: may repeat}), for members.cache.public_page.
+PARAMETERS = {d.param: True for d in DIMENSIONS} | {"q": False, "trl_min": False, "trl_max": False}
+
 
 class OpportunityFilter(django_filters.FilterSet):
     """The one definition of the board's filters: the list, its facets and its Atom feed."""

@@ -16,9 +16,13 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.models import Bilingual, Certification, CommaBelowText, Competence, Member, unique_slug
+
+# Addresses under /opportunities/ that are not opportunities (opportunities/urls.py).
+RESERVED_SLUGS = {"feed"}
 
 # A published opportunity without a deadline stays open this long.
 OPEN_DAYS = 90
@@ -179,6 +183,8 @@ class Opportunity(CommaBelowText, Bilingual, models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Opportunity, self.title_en or self.title_ro)
+            if self.slug in RESERVED_SLUGS:  # its page would be hidden behind the feed's address
+                self.slug = unique_slug(Opportunity, f"{self.slug} 2")
         self.expires_on = self.compute_expiry()
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
@@ -305,3 +311,68 @@ def explain_match(opportunity, member):
         [c for c in required_certs if c.pk in held_cert_ids],
         len(required_certs),
     )
+
+
+class Message(CommaBelowText, models.Model):
+    """A visitor's message to the cluster office, about an opportunity or a member. The office
+    passes it on (never the page: no member's address is shown or used for it), so the sender's
+    consent to pass their details on is required and recorded with the message."""
+
+    class Status(models.TextChoices):
+        # "message" context: Romanian agrees the word with "mesaj" (închis), not "oportunitate".
+        NEW = "new", pgettext_lazy("message", "new")
+        FORWARDED = "forwarded", pgettext_lazy("message", "forwarded")
+        CLOSED = "closed", pgettext_lazy("message", "closed")
+
+    opportunity = models.ForeignKey(
+        Opportunity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("opportunity"),
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("member"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"))
+    text = models.TextField(_("message"), max_length=5000)
+    consent = models.BooleanField(
+        _("consent to pass the details on"),
+        default=False,
+        help_text=_("The sender agreed that the office passes their name and address on."),
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
+    # A keyed hash of the client address, enough to tell a flood from one sender without
+    # keeping anyone's address.
+    address_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            # The admin's default view: new messages first, newest first.
+            models.Index(fields=["status", "-created_at"], name="message_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.subject}"
+
+    @property
+    def subject(self):
+        """What the message is about: the opportunity, the member, or the office itself."""
+        if self.opportunity_id:
+            return str(self.opportunity)
+        if self.member_id:
+            return str(self.member)
+        return str(_("the cluster office"))

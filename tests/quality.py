@@ -50,6 +50,19 @@ def public_page_paths(member, competence):
     }
 
 
+def opportunity_page_paths(opportunity, member):
+    """The opportunity board's page types (issue 20), with the status a visitor gets."""
+    return {
+        "opportunities": ("/opportunities/", 200),
+        "opportunities, filtered": ("/opportunities/?kind=partner-search", 200),
+        "opportunities, no result": ("/opportunities/?q=nimicdegasit", 200),
+        "opportunity": (f"/opportunities/{opportunity.slug}/", 200),
+        "express interest": (f"/opportunities/{opportunity.slug}/contact/", 200),
+        "contact a member": (f"/members/{member.slug}/contact/", 200),
+        "message sent": ("/opportunities/contact/sent/", 200),
+    }
+
+
 # --- Accessibility ------------------------------------------------------------------------------
 
 _axe = Axe()

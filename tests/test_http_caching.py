@@ -30,6 +30,8 @@ def public_urls(make_member):
         english("members:feed"),
         "/sitemap.xml",
         "/sitemap-members.xml",
+        english("opportunities:list") + "?kind=capacity&page=1",
+        english("opportunities:feed") + "?kind=capacity",
     ]
 
 
@@ -103,6 +105,10 @@ def test_no_private_page_is_ever_marked_public(client, manager, make_member):
         english("members:profile", kwargs={"slug": "no-such-member"}),
         reverse("switch_language", args=["en"]) + "?next=/en/",
         english("members:export_csv"),
+        english("opportunities:list") + "?kind=no-such-kind",  # answered, never stored
+        english("opportunities:list") + "?trl_min=ten",
+        english("opportunities:contact_member", kwargs={"slug": member.slug}),  # a form
+        english("opportunities:contact_sent"),
     ]
     for url in anonymous:
         assert "public" not in client.get(url).get("Cache-Control", ""), url
@@ -112,6 +118,7 @@ def test_no_private_page_is_ever_marked_public(client, manager, make_member):
         reverse("admin:members_member_changelist"),
         reverse("admin:members_member_change", args=[member.pk]),
         reverse("admin:members_member_import"),
+        reverse("admin:opportunities_message_changelist"),
     ]
     for url in staff:
         response = client.get(url)
