@@ -3,6 +3,8 @@ short time with an ETag that a revalidation matches without any query; everythin
 private and never stored."""
 
 import pytest
+from django.core import signals
+from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import translation
 
@@ -156,7 +158,17 @@ def wsgi(path, **headers):
     def start_response(status, response_headers):
         answer["status"], answer["headers"] = status, dict(response_headers)
 
-    body = b"".join(application(RequestFactory().get(path, headers=headers).environ, start_response))
+    # As Django's test client does: the request must not close the test's database connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = application(RequestFactory().get(path, headers=headers).environ, start_response)
+        body = b"".join(response)
+        if hasattr(response, "close"):
+            response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return answer["status"], answer["headers"], body
 
 
