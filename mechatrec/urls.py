@@ -16,6 +16,8 @@ urlpatterns = [
     # Outside i18n_patterns: load balancers probe one fixed, unredirected address.
     path("healthz", healthz, name="healthz"),
     # Crawlers (and Lighthouse's SEO audit) ask for it at the root, in no language.
+    # The read-only API: outside the language prefixes (its JSON carries both languages).
+    path("api/v1/", include(("api.urls", "api"))),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
 urlpatterns += i18n_patterns(path("", include("members.urls")), path("", include("opportunities.urls")))
