@@ -196,3 +196,11 @@ OpportunityQuery = create_model(
     **{d.param: _opportunity_parameter(d) for d in OPPORTUNITY_DIMENSIONS},
     **_PAGING,
 )
+
+
+def refusing_empty(query):
+    """The parameters of `query` (a model above) that an empty value does not fit: every one but
+    free text. The page cache drops empty values before the API sees them (members.cache), so
+    `?sort=` would silently mean the default; the API refuses it instead, as its schema says."""
+    free_text = (str | None, list[str] | None)
+    return {name for name, field in query.model_fields.items() if field.annotation not in free_text}

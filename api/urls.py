@@ -18,6 +18,7 @@ from members.cache import public_page
 from members.filters import PARAMETERS
 from opportunities.filters import DIMENSIONS as OPPORTUNITY_DIMENSIONS
 
+from . import schemas
 from .views import api
 
 PAGING = {"cursor": False, "limit": False}
@@ -32,6 +33,29 @@ RECOGNISED = {
 }
 
 
+REFUSING_EMPTY = {
+    "members/": schemas.refusing_empty(schemas.MemberQuery),
+    "opportunities/": schemas.refusing_empty(schemas.OpportunityQuery),
+}
+
+
+def no_empty_values(view, names):
+    """A 400 for `?sort=` and the like (see schemas.refusing_empty), before the page cache."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        empty = sorted(name for name in names if "" in request.GET.getlist(name))
+        if empty:
+            return api.create_response(
+                request,
+                {"detail": [f"{name}: an empty value; leave it out instead" for name in empty]},
+                status=400,
+            )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 def open_to_all(view):
     @wraps(view)
     def with_cors(request, *args, **kwargs):
@@ -44,9 +68,10 @@ def open_to_all(view):
 
 def _wrapped(pattern):
     route = str(pattern.pattern)
-    view = open_to_all(public_page(pattern.callback, parameters=RECOGNISED.get(route, {})))
+    view = public_page(pattern.callback, parameters=RECOGNISED.get(route, {}))
+    view = open_to_all(no_empty_values(view, REFUSING_EMPTY.get(route, ())))
     return URLPattern(pattern.pattern, view, pattern.default_args, pattern.name)
 
 
-_patterns, app_name, namespace = api.urls
-urlpatterns = [_wrapped(pattern) for pattern in _patterns]
+app_name = api.urls_namespace  # ninja reverses its own addresses in this namespace ("api:…")
+urlpatterns = [_wrapped(pattern) for pattern in api.urls[0]]

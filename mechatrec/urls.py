@@ -17,7 +17,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Crawlers (and Lighthouse's SEO audit) ask for it at the root, in no language.
     # The read-only API: outside the language prefixes (its JSON carries both languages).
-    path("api/v1/", include(("api.urls", "api"))),
+    path("api/v1/", include("api.urls")),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
 urlpatterns += i18n_patterns(path("", include("members.urls")), path("", include("opportunities.urls")))

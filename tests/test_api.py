@@ -196,6 +196,8 @@ def test_facet_counts_come_on_request_and_equal_the_directorys(client, varied):
         ({"limit": "ten"}, "limit"),
         ({"facets": "maybe"}, "facets"),
         ({"cursor": "forged"}, "cursor"),
+        ({"sort": ""}, "sort: an empty value"),
+        ({"size": ["small", ""]}, "size: an empty value"),
     ],
 )
 def test_invalid_parameters_are_a_400_in_json_that_names_them(client, varied, params, mentions):
@@ -373,3 +375,23 @@ def test_the_other_endpoints_need_few_queries(
     # with their posters; their competences; their certifications; the count.
     with django_assert_max_num_queries(6):
         get(client, "/opportunities/")
+
+
+def test_the_openapi_description_lists_every_operation_and_the_directory_parameters(client, db):
+    response = get(client, "/openapi.json")
+    assert response.status_code == 200
+    description = response.json()
+    assert description["openapi"].startswith("3.")
+    assert set(description["paths"]) == {
+        "/api/v1/members/",
+        "/api/v1/members/{slug}/",
+        "/api/v1/competences/",
+        "/api/v1/localities/",
+        "/api/v1/opportunities/",
+        "/api/v1/opportunities/{slug}/",
+    }
+    parameters = {p["name"] for p in description["paths"]["/api/v1/members/"]["get"]["parameters"]}
+    assert parameters == {
+        "q", "sort", "category", "subcontracting", "partners", "competence", "certification",
+        "county", "locality", "size", "facets", "cursor", "limit",
+    }  # fmt: skip
