@@ -11,6 +11,7 @@ recorded (ContactPerson.objects.public()).
 import datetime
 from typing import Literal
 
+from django.utils import translation
 from ninja import Field, Schema
 from pydantic import create_model
 
@@ -144,7 +145,10 @@ class OpportunityPage(Schema):
 # --- Query parameters, derived from the FilterSets' declarations --------------------------------
 
 _PAGING = {
-    "cursor": (str | None, Field(None, description="From `next` of the previous page.")),
+    "cursor": (
+        str | None,
+        Field(None, description="The previous page's next cursor (follow its next address)."),
+    ),
     "limit": (int, Field(24, ge=1, le=MAX_LIMIT, description=f"Results per page, at most {MAX_LIMIT}.")),
 }
 
@@ -164,16 +168,18 @@ def _member_parameter(dimension):
     return (list[str] | None, Field(None, description=f"{label}: one or more slugs (OR-ed)."))
 
 
-# The directory's parameters (members.filters.PARAMETERS), but `cursor` for `page`.
-MemberQuery = create_model(
-    "MemberQuery",
-    __base__=Schema,
-    q=(str | None, Field(None, description="Search words (start of words; diacritics ignored).")),
-    sort=_choices(list(SORTS), "Order of the results (default: name).", repeatable=False),
-    **{d.param: _member_parameter(d) for d in DIMENSIONS},
-    facets=(bool, Field(False, description="1 adds each filter's option counts to the answer.")),
-    **_PAGING,
-)
+# The directory's parameters (members.filters.PARAMETERS), but `cursor` for `page`. The labels
+# in the descriptions are read in English: the API's description is in one language.
+with translation.override("en"):
+    MemberQuery = create_model(
+        "MemberQuery",
+        __base__=Schema,
+        q=(str | None, Field(None, description="Search words (start of words; diacritics ignored).")),
+        sort=_choices(list(SORTS), "Order of the results (default: name).", repeatable=False),
+        **{d.param: _member_parameter(d) for d in DIMENSIONS},
+        facets=(bool, Field(False, description="1 adds each filter's option counts to the answer.")),
+        **_PAGING,
+    )
 
 
 def _opportunity_parameter(dimension):
@@ -187,15 +193,16 @@ def _opportunity_parameter(dimension):
     return (list[str] | None, Field(None, description=f"{label}: one or more values."))
 
 
-OpportunityQuery = create_model(
-    "OpportunityQuery",
-    __base__=Schema,
-    q=(str | None, Field(None, description="Search words.")),
-    trl_min=(int | None, Field(None, ge=1, le=9, description="Technology readiness level from.")),
-    trl_max=(int | None, Field(None, ge=1, le=9, description="Technology readiness level to.")),
-    **{d.param: _opportunity_parameter(d) for d in OPPORTUNITY_DIMENSIONS},
-    **_PAGING,
-)
+with translation.override("en"):
+    OpportunityQuery = create_model(
+        "OpportunityQuery",
+        __base__=Schema,
+        q=(str | None, Field(None, description="Search words.")),
+        trl_min=(int | None, Field(None, ge=1, le=9, description="Technology readiness level from.")),
+        trl_max=(int | None, Field(None, ge=1, le=9, description="Technology readiness level to.")),
+        **{d.param: _opportunity_parameter(d) for d in OPPORTUNITY_DIMENSIONS},
+        **_PAGING,
+    )
 
 
 def refusing_empty(query):

@@ -12,13 +12,14 @@ ninja makes one Django view per path; each is wrapped here:
 
 from functools import wraps
 
-from django.urls import URLPattern
+from django.shortcuts import redirect
+from django.urls import URLPattern, path
 
 from members.cache import public_page
 from members.filters import PARAMETERS
 from opportunities.filters import DIMENSIONS as OPPORTUNITY_DIMENSIONS
 
-from . import schemas
+from . import pages, schemas
 from .views import api
 
 PAGING = {"cursor": False, "limit": False}
@@ -66,12 +67,20 @@ def open_to_all(view):
     return with_cors
 
 
+def docs_first(request):
+    return redirect("api:docs")
+
+
 def _wrapped(pattern):
     route = str(pattern.pattern)
+    if pattern.name == "api-root":  # ninja's placeholder (a 404) for /api/v1/ itself
+        return URLPattern(pattern.pattern, docs_first, pattern.default_args, pattern.name)
     view = public_page(pattern.callback, parameters=RECOGNISED.get(route, {}))
     view = open_to_all(no_empty_values(view, REFUSING_EMPTY.get(route, ())))
     return URLPattern(pattern.pattern, view, pattern.default_args, pattern.name)
 
 
 app_name = api.urls_namespace  # ninja reverses its own addresses in this namespace ("api:…")
-urlpatterns = [_wrapped(pattern) for pattern in api.urls[0]]
+urlpatterns = [_wrapped(pattern) for pattern in api.urls[0]] + [
+    path("docs/", open_to_all(public_page(pages.docs)), name="docs"),
+]

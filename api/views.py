@@ -46,11 +46,11 @@ api = NinjaAPI(
     description=(
         "Read-only JSON of the MECHATREC member directory: published members (public fields only),"
         " competences, localities and open opportunities. Filters are the directory's own"
-        " parameters; lists are paged with a cursor (follow `next`)."
+        " parameters; lists are paged with a cursor (follow each page's next address)."
     ),
     urls_namespace="api",
     docs=Docs(),
-    docs_url="/docs/",
+    docs_url="/explorer/",
     openapi_url="/openapi.json",
     throttle=[THROTTLE],
 )

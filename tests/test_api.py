@@ -395,3 +395,17 @@ def test_the_openapi_description_lists_every_operation_and_the_directory_paramet
         "q", "sort", "category", "subcontracting", "partners", "competence", "certification",
         "county", "locality", "size", "facets", "cursor", "limit",
     }  # fmt: skip
+
+
+def test_the_api_root_leads_to_a_reference_page_read_from_the_description(client, db):
+    response = client.get(f"{API}/")
+    assert response.status_code == 302 and response["Location"] == f"{API}/docs/"
+    page = client.get(f"{API}/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for path in ["/api/v1/members/", "/api/v1/members/{slug}/", "/api/v1/opportunities/"]:
+        assert f"<code>GET {path}</code>" in html
+    assert "youngest-founded" in html and "120/min" in html
+    assert "cdn" not in html.lower()
+    explorer = client.get(f"{API}/explorer/").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in explorer and "cdn" not in explorer.lower()
