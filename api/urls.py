@@ -12,6 +12,7 @@ ninja makes one Django view per path; each is wrapped here:
 
 from functools import wraps
 
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
 
@@ -22,6 +23,7 @@ from opportunities.filters import DIMENSIONS as OPPORTUNITY_DIMENSIONS
 from . import pages, schemas
 from .views import api
 
+ALLOWED = "GET, HEAD, OPTIONS"
 PAGING = {"cursor": False, "limit": False}
 # {path: the query parameters it recognises ({name: may repeat})}; other paths take none.
 RECOGNISED = {
@@ -58,13 +60,34 @@ def no_empty_values(view, names):
 
 
 def open_to_all(view):
+    """CORS for reading: any origin, GET and HEAD (a HEAD is answered as the GET, without the
+    body), an OPTIONS preflight answered at once; any other method is a JSON 405."""
+
     @wraps(view)
     def with_cors(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = ALLOWED
+            response["Access-Control-Allow-Headers"] = "*"
+            response["Access-Control-Max-Age"] = "86400"
+        elif request.method in ("GET", "HEAD"):
+            head, request.method = request.method == "HEAD", "GET"
+            response = view(request, *args, **kwargs)
+            if head:
+                response.content = b""
+        else:
+            response = api.create_response(request, {"detail": "Read only: use GET."}, status=405)
+        if response.status_code == 405:
+            response["Allow"] = ALLOWED
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
     return with_cors
+
+
+@open_to_all
+def unknown_address(request, rest):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
 
 
 def docs_first(request):
@@ -83,4 +106,5 @@ def _wrapped(pattern):
 app_name = api.urls_namespace  # ninja reverses its own addresses in this namespace ("api:…")
 urlpatterns = [_wrapped(pattern) for pattern in api.urls[0]] + [
     path("docs/", open_to_all(public_page(pages.docs)), name="docs"),
+    path("<path:rest>", unknown_address),  # last: any other address under /api/v1/
 ]

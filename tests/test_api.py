@@ -409,3 +409,18 @@ def test_the_api_root_leads_to_a_reference_page_read_from_the_description(client
     assert "cdn" not in html.lower()
     explorer = client.get(f"{API}/explorer/").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in explorer and "cdn" not in explorer.lower()
+
+
+def test_other_methods_and_addresses_are_answered_in_json(client, db):
+    head = client.head(f"{API}/competences/")
+    assert head.status_code == 200 and head.content == b""
+    post = client.post(f"{API}/competences/")
+    assert post.status_code == 405 and post.json() == {"detail": "Read only: use GET."}
+    assert post["Allow"] == "GET, HEAD, OPTIONS"
+    preflight = client.options(f"{API}/members/", headers={"origin": "https://example.org"})
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+    unknown = client.get(f"{API}/nothing/here")
+    assert unknown.status_code == 404 and unknown.json() == {"detail": "Not found."}
+    assert unknown["Access-Control-Allow-Origin"] == "*"
