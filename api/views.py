@@ -175,11 +175,11 @@ def members(request, filters: Query[schemas.MemberQuery]):
     page = Member.objects.filter(pk__in=position).select_related("locality")
     page = label_members(sorted(page, key=lambda member: position[member.pk]), filterset.options)
     answer = {"next": _next_url(request, cursor), "results": [_member(request, m) for m in page]}
+    # The count comes with the facet counts, in one query that mostly sums the counting tables
+    # (members.facets): at 100,000 members it is cheaper than COUNT(*) over the matching rows.
+    facet_list, answer["count"] = filterset.facets()
     if filters.facets:
-        facet_list, answer["count"] = filterset.facets()
         answer["facets"] = _facets(facet_list)
-    else:
-        answer["count"] = rows.count()
     return answer
 
 

@@ -343,12 +343,12 @@ def test_too_many_requests_from_one_address_are_a_429(client, db, monkeypatch, s
     assert other.status_code == 200  # counted per client address
 
 
-def test_the_list_needs_at_most_five_queries_whatever_the_filters(
+def test_the_list_needs_at_most_four_queries_whatever_the_filters(
     client, varied, django_assert_max_num_queries
 ):
     get(client, "/members/")  # the reference rows are then cached, as on a running site
     # The page's facts rows (keyset); the page's members with their localities; their
-    # competences and certifications in one query; the count (or the facets and count in one).
+    # competences and certifications in one query; every facet count and the total in one.
     for params in [
         {},
         {"competence": "mems", "q": "firma", "sort": "newest"},
