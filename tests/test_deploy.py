@@ -187,3 +187,15 @@ def test_the_access_log_records_requests_without_client_addresses(gunicorn_site)
     assert '"GET /en/privacy/" 200' in log
     for personal in ("203.0.113.77", "127.0.0.1 -", "ana.popescu", "Ana's laptop"):
         assert personal not in log
+
+
+def test_the_api_documentation_is_served_from_collected_static_files(gunicorn_site):
+    status, headers, body = fetch(gunicorn_site, "/api/v1/explorer/")
+    assert status == 200
+    assert "default-src 'self'" in headers["Content-Security-Policy"]  # the site's policy, unchanged
+    html = body.decode()
+    for name in ("ninja/swagger-ui-bundle", "ninja/swagger-ui-init"):
+        script = re.search(rf'src="(/static/{name}\.[0-9a-f]{{12}}\.js)"', html).group(1)
+        assert fetch(gunicorn_site, script)[0] == 200
+    status, _headers, body = fetch(gunicorn_site, "/api/v1/docs/")
+    assert status == 200 and re.search(r'href="/static/css/api\.[0-9a-f]{12}\.css"', body.decode())
