@@ -339,6 +339,7 @@ def test_too_many_requests_from_one_address_are_a_429(client, db, monkeypatch, s
     response = get(client, "/competences/")
     assert response.status_code == 429
     assert response.json() == {"detail": "Too many requests."}
+    assert 0 < int(response["Retry-After"]) <= 60  # seconds until the oldest request leaves the minute
     other = client.get(f"{API}/competences/", REMOTE_ADDR="192.0.2.9")
     assert other.status_code == 200  # counted per client address
 
