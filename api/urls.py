@@ -6,8 +6,9 @@ ninja makes one Django view per path; each is wrapped here:
   change to any member is visible at once and junk parameters cannot fill the cache. Only 200s
   are stored; a cached answer is not counted by the throttle (it costs nothing).
 - CORS: `Access-Control-Allow-Origin: *` on every answer. The API is read-only, public and
-  cookie-free (no credentials are allowed), so any site's scripts may read it; a plain GET needs
-  no preflight, so no OPTIONS handling is needed.
+  cookie-free (no credentials are allowed), so any site's scripts may read it. A plain GET needs
+  no preflight; a script that adds a header of its own gets its OPTIONS answered here. These few
+  headers are all django-cors-headers would add, so it is not needed.
 """
 
 from functools import wraps
