@@ -425,3 +425,12 @@ def test_other_methods_and_addresses_are_answered_in_json(client, db):
     unknown = client.get(f"{API}/nothing/here")
     assert unknown.status_code == 404 and unknown.json() == {"detail": "Not found."}
     assert unknown["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_member_added_between_two_pages_neither_shifts_nor_repeats_the_next_page(
+    client, varied, make_member
+):
+    first = get(client, "/members/", limit=10).json()
+    make_member(name="Aaa Primul SRL")  # sorts before everything on the first page
+    second = client.get(first["next"]).json()
+    assert [row["name"] for row in second["results"]] == [f"Firma {i:02d} SRL" for i in range(10, 20)]
