@@ -12,7 +12,7 @@ DEV_ENV := DEBUG=$${DEBUG:-True}
 PYTEST_JOBS ?= -n 2
 TEST_ENV := DEBUG=True SECRET_KEY=test-only-not-secret AXES_ENABLED=$${AXES_ENABLED:-True}
 
-.PHONY: run test install install-dev node migrate messages demo lint format serve bench audit screenshots backup restore clean
+.PHONY: run test install install-dev node migrate messages demo lint format serve bench soak audit screenshots backup restore clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -87,6 +87,10 @@ format: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/http_cache.py
+
+## Faults under load: PostgreSQL restarted, Redis stopped, a worker killed (bench/soak.py).
+soak: $(VENV)/.installed-dev messages
+	$(PY) bench/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache node_modules

@@ -159,6 +159,25 @@ if IS_POSTGRES:
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
 
+# DATABASE_REPLICA_URLS=postgres://…@replica1/mechatrec,postgres://…@replica2/mechatrec: PostgreSQL
+# streaming replicas for anonymous public reads; staff, forms, imports and writes use the primary.
+# A replica behind the last saved change is not read from (mechatrec/replicas.py, README).
+REPLICA_DATABASES = []
+for number, url in enumerate(filter(None, map(str.strip, env_str("DATABASE_REPLICA_URLS").split(","))), 1):
+    replica = dj_database_url.parse(
+        url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    if replica["ENGINE"] != "django.db.backends.postgresql" or not IS_POSTGRES:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URLS are PostgreSQL replicas of a PostgreSQL DATABASE_URL."
+        )
+    # The same session settings as the primary; tests read the primary under the replica's name.
+    replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], **replica.get("OPTIONS", {})}
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+    REPLICA_DATABASES.append(f"replica_{number}")
+DATABASE_ROUTERS = ["mechatrec.replicas.PublicReadsToReplicas"] if REPLICA_DATABASES else []
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------

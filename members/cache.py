@@ -14,10 +14,18 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.http.cookie import parse_cookie
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
+from django.utils.translation import get_language_from_path
+
+from mechatrec import replicas
 
 VERSION_KEY = "directory:version"
 
@@ -34,9 +42,16 @@ def version():
 def bump_version():
     """A fresh, never-before-used version now, and again when the transaction commits: a visitor
     whose page was built between the two (from the data before the commit) had it stored under
-    the first, which the second leaves behind. Outside a transaction both happen at once."""
+    the first, which the second leaves behind. Outside a transaction both happen at once.
+    With read replicas, the commit's position is recorded first, so no page is built from a
+    replica that has not replayed it yet (mechatrec/replicas.py)."""
     _new_version()
-    transaction.on_commit(_new_version)
+    transaction.on_commit(_committed)
+
+
+def _committed():
+    replicas.remember_primary_position()
+    _new_version()
 
 
 def _new_version():
@@ -125,7 +140,7 @@ def public_page(view=None, *, parameters=None):
         # header outside ALLOWED_HOSTS, so forged names never reach the cache.
         digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         current = version()
-        etag = f'"{current}-{digest[:20]}"'
+        etag = _etag(current, digest)
         if storable and etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
             return _shared(HttpResponseNotModified(), etag)  # no query, nothing rendered
         key = ":".join(["directory", str(current), "page", digest])
@@ -133,7 +148,8 @@ def public_page(view=None, *, parameters=None):
         if stored is not None:
             content, content_type = stored
             return _shared(HttpResponse(content, content_type=content_type), etag)
-        response = view(request, *args, **kwargs)
+        with replicas.public_reads():
+            response = view(request, *args, **kwargs)
         if (
             storable
             and response.status_code == 200
@@ -146,4 +162,49 @@ def public_page(view=None, *, parameters=None):
             _shared(response, etag)
         return response
 
+    # What `not_modified_early` needs to know, read from the URL resolver's match.
+    cached_view.public_parameters = parameters or {}
     return cached_view
+
+
+def _etag(current, digest):
+    return f'"{current}-{digest[:20]}"'
+
+
+def not_modified_early(environ):
+    """The 304 that `public_page` would answer to this WSGI request, or None.
+
+    Decided before Django builds its request and runs the middleware (mechatrec/wsgi.py), which
+    is most of a 304's cost (bench/README.md, "HTTP caching"): the same checks as `public_page`
+    (GET or HEAD, no session cookie, a public page's recognised parameters, a host Django
+    accepts) and the same ETag, from the URL resolver and the cache's version, without the
+    database. Anything else, or any doubt, is None: Django answers as usual.
+    """
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not environ.get("HTTP_IF_NONE_MATCH"):
+        return None
+    if settings.SESSION_COOKIE_NAME in parse_cookie(environ.get("HTTP_COOKIE", "")):
+        return None
+    request = WSGIRequest(environ)
+    language = get_language_from_path(request.path_info)
+    if language is None:
+        return None
+    try:
+        with translation.override(language):
+            match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    parameters = getattr(match.func, "public_parameters", None)
+    if parameters is None:
+        return None
+    query, storable = canonical_query(request.GET, parameters)
+    if not storable:
+        return None
+    request.META["QUERY_STRING"] = query
+    try:
+        address = request.build_absolute_uri()
+    except DisallowedHost:
+        return None
+    etag = _etag(version(), hashlib.sha256(address.encode()).hexdigest())
+    if etag not in parse_etags(environ["HTTP_IF_NONE_MATCH"]):
+        return None
+    return _shared(HttpResponseNotModified(), etag)

@@ -12,12 +12,12 @@ import datetime
 import pytest
 import schemathesis
 from django.core import signals
-from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from mechatrec.wsgi import application  # what gunicorn serves
 from members.models import Competence, Member
 from opportunities.models import Opportunity
 
@@ -55,7 +55,7 @@ def members_and_opportunities(db, make_member, monkeypatch):
 
 
 # Read once when the module is collected: describing the API needs no database.
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @schema.parametrize()

@@ -189,6 +189,16 @@ def test_the_access_log_records_requests_without_client_addresses(gunicorn_site)
         assert personal not in log
 
 
+def test_read_replicas_without_a_shared_cache_are_refused(settings):
+    from django.core.checks import run_checks
+
+    settings.REPLICA_DATABASES = ["replica_1"]
+    settings.CACHE_URL = ""
+    assert "mechatrec.E002" in {message.id for message in run_checks()}
+    settings.CACHE_URL = "redis://127.0.0.1:6379/1"
+    assert "mechatrec.E002" not in {message.id for message in run_checks()}
+
+
 def test_the_api_documentation_is_served_from_collected_static_files(gunicorn_site):
     status, headers, body = fetch(gunicorn_site, "/api/v1/explorer/")
     assert status == 200

@@ -125,3 +125,57 @@ def test_the_purge_command_refuses_without_a_directory(settings):
     settings.PROXY_CACHE_DIR = ""
     with pytest.raises(CommandError, match="PROXY_CACHE_DIR"):
         call_command("purge_proxy_cache")
+
+
+def wsgi(path, **headers):
+    """(status, headers) of the site's WSGI application, as gunicorn calls it."""
+    from django.test import RequestFactory
+
+    from mechatrec.wsgi import application
+
+    answer = {}
+
+    def start_response(status, response_headers):
+        answer["status"], answer["headers"] = status, dict(response_headers)
+
+    body = b"".join(application(RequestFactory().get(path, headers=headers).environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+def test_gunicorns_application_answers_a_current_revalidation_304_with_the_same_headers_and_no_query(
+    client, public_urls, django_assert_num_queries
+):
+    for url in public_urls + [public_urls[2] + "&utm_source=newsletter"]:
+        page = client.get(url)
+        with django_assert_num_queries(0):
+            status, headers, body = wsgi(url, if_none_match=page["ETag"])
+        assert status == "304 Not Modified" and body == b"", url
+        assert headers["ETag"] == page["ETag"]
+        assert headers["Cache-Control"] == page["Cache-Control"]
+        assert headers["X-Accel-Expires"] == page["X-Accel-Expires"]
+
+
+def test_revalidations_decided_before_django_are_only_those_django_would_answer_304(
+    client, public_urls, manager
+):
+    from django.test import RequestFactory
+
+    from members.cache import not_modified_early
+
+    directory = public_urls[1]
+    etag = client.get(directory)["ETag"]
+
+    def early(path=directory, method="get", **headers):
+        request = getattr(RequestFactory(), method)(path, headers={"if-none-match": etag, **headers})
+        return not_modified_early(request.environ)
+
+    assert early().status_code == 304
+    assert early(method="head").status_code == 304
+    assert early(cookie="sessionid=abc") is None  # staff may see more: Django answers
+    assert early(method="post") is None
+    assert early(host="forged.example") is None  # Django answers 400
+    assert early(directory + "?category=enterprise") is None  # another page, another tag
+    assert early("/admin/members/member/") is None  # not a public page
+    assert early("/members/") is None  # no language: Django redirects
+    Member.objects.get(name="Antet Public SRL").save()
+    assert early() is None  # the data changed: the tag is stale
