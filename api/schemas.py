@@ -111,8 +111,9 @@ class LocalityOut(LocalityRef):
 
 
 class PosterOut(Schema):
-    name: str
-    slug: str | None = Field(description="The member's slug, null for the cluster office.")
+    office: bool = Field(description="Posted by the cluster office rather than a member.")
+    name: str | None = Field(description="The member's name; null for the office or a member not published.")
+    slug: str | None = Field(description="The member's slug, as name.")
 
 
 class OpportunityOut(Schema):

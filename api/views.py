@@ -253,10 +253,11 @@ def _opportunity(request, item):
         "kind": item.kind,
         "title": _text(item, "title"),
         "description": _text(item, "description"),
-        # As the page shows it: the poster's name, linked (slug) while its profile is public.
-        "poster": {"name": poster.name, "slug": poster.slug if poster.is_published else None}
-        if poster
-        else {"name": "MECHATREC", "slug": None},
+        # Unpublished members never leave the admin (MemberQuerySet.published): such a poster
+        # is named by neither.
+        "poster": {"office": False, "name": poster.name, "slug": poster.slug}
+        if poster and poster.is_published
+        else {"office": not poster, "name": None, "slug": None},
         "competences": [row.slug for row in item.competences.all()],
         "certifications": [row.slug for row in item.certifications.all()],
         **{

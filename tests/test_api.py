@@ -274,7 +274,9 @@ def test_opportunities_are_the_open_ones_filtered_as_the_board_filters(
     assert titles(get(client, "/opportunities/", trl_min=5, trl_max=7)) == ["Robotics call"]
     assert titles(get(client, "/opportunities/", poster="enterprise")) == ["From a firm"]
     row = get(client, "/opportunities/", poster="enterprise").json()["results"][0]
-    assert row["poster"] == {"name": "Firma Poster SRL", "slug": firm.slug}
+    assert row["poster"] == {"office": False, "name": "Firma Poster SRL", "slug": firm.slug}
+    office = get(client, "/opportunities/", kind="subcontracting").json()["results"][0]
+    assert office["poster"] == {"office": True, "name": None, "slug": None}
     assert "status" not in row and "expiry_warning_sent_on" not in row
 
 
@@ -434,3 +436,16 @@ def test_a_member_added_between_two_pages_neither_shifts_nor_repeats_the_next_pa
     make_member(name="Aaa Primul SRL")  # sorts before everything on the first page
     second = client.get(first["next"]).json()
     assert [row["name"] for row in second["results"]] == [f"Firma {i:02d} SRL" for i in range(10, 20)]
+
+
+def test_an_unpublished_poster_is_not_named(client, publish, make_member):
+    hidden = make_member(name="Ascuns Poster SRL", is_published=False)
+    shown = publish(title_en="From a hidden firm", poster=hidden)
+    for path in ["/opportunities/", f"/opportunities/{shown.slug}/"]:
+        body = get(client, path).content.decode()
+        assert "Ascuns" not in body and hidden.slug not in body
+    assert get(client, f"/opportunities/{shown.slug}/").json()["poster"] == {
+        "office": False,
+        "name": None,
+        "slug": None,
+    }
