@@ -449,3 +449,14 @@ def test_an_unpublished_poster_is_not_named(client, publish, make_member):
         "name": None,
         "slug": None,
     }
+
+
+def test_the_documentation_pages_are_valid_html(client, db):
+    from tests.quality import assert_valid_html
+
+    assert_valid_html(
+        {
+            "API reference": client.get(f"{API}/docs/").content.decode(),
+            "API explorer": client.get(f"{API}/explorer/").content.decode(),
+        }
+    )
