@@ -6,6 +6,7 @@ fails loudly when it is malformed. Every variable is listed in README.md ("Confi
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "axes",
     "csp",
+    # django-ninja (the API): listed so its Swagger UI files are served from our static files.
+    "ninja",
     "members",
     "opportunities",
 ]
@@ -204,6 +207,11 @@ CACHE_VERSION_SECONDS = env_int("CACHE_VERSION_SECONDS", 120)
 # Public pages tell shared caches (nginx, a CDN) to keep them this long (s-maxage), then to serve
 # them stale for up to HTTP_STALE_SECONDS while one request fetches the new version.
 HTTP_CACHE_SECONDS = env_int("HTTP_CACHE_SECONDS", 60)
+# Requests per client address to the API (/api/v1/) that are not served from the page cache,
+# as "number/period" (s, min, hour, day): more gets 429 Too Many Requests.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "120/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(f"API_THROTTLE_RATE must look like 120/min, not {API_THROTTLE_RATE!r}")
 HTTP_STALE_SECONDS = env_int("HTTP_STALE_SECONDS", 300)
 # nginx's proxy_cache_path, for `manage.py purge_proxy_cache` (README, "HTTP caching").
 PROXY_CACHE_DIR = env_str("PROXY_CACHE_DIR", "")

@@ -17,6 +17,8 @@ urlpatterns = [
     # Outside i18n_patterns: load balancers probe one fixed, unredirected address.
     path("healthz", healthz, name="healthz"),
     # Crawlers (and Lighthouse's SEO audit) ask for it at the root, in no language.
+    # The read-only API: outside the language prefixes (its JSON carries both languages).
+    path("api/v1/", include("api.urls")),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     # Outside i18n_patterns too: one sitemap lists both languages' pages (mechatrec.sitemaps).
     path("sitemap.xml", sitemaps.index, name="sitemap"),

@@ -197,3 +197,15 @@ def test_read_replicas_without_a_shared_cache_are_refused(settings):
     assert "mechatrec.E002" in {message.id for message in run_checks()}
     settings.CACHE_URL = "redis://127.0.0.1:6379/1"
     assert "mechatrec.E002" not in {message.id for message in run_checks()}
+
+
+def test_the_api_documentation_is_served_from_collected_static_files(gunicorn_site):
+    status, headers, body = fetch(gunicorn_site, "/api/v1/explorer/")
+    assert status == 200
+    assert "default-src 'self'" in headers["Content-Security-Policy"]  # the site's policy, unchanged
+    html = body.decode()
+    for name in ("ninja/swagger-ui-bundle", "ninja/swagger-ui-init"):
+        script = re.search(rf'src="(/static/{name}\.[0-9a-f]{{12}}\.js)"', html).group(1)
+        assert fetch(gunicorn_site, script)[0] == 200
+    status, _headers, body = fetch(gunicorn_site, "/api/v1/docs/")
+    assert status == 200 and re.search(r'href="/static/css/api\.[0-9a-f]{12}\.css"', body.decode())
