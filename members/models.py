@@ -342,6 +342,12 @@ class MemberQuerySet(models.QuerySet):
         """Published rows for list pages: one JOIN for locality, one query per many-valued field."""
         return self.published().select_related("locality").prefetch_related(*reference_fields())
 
+    def newest(self, count):
+        """The `count` published members who joined last (then the last added), with their
+        locality: one query. A page-cached list (the home page), so no index is kept for it."""
+        newest_first = [models.F("member_since").desc(nulls_last=True), "-created_at", "-pk"]
+        return list(self.published().select_related("locality").order_by(*newest_first)[:count])
+
     def similar_to(self, member_id, competence_ids, count=4):
         """Published members sharing the most of these competences (a member's), then by name:
         one query.

@@ -96,3 +96,44 @@ def test_a_known_role_has_an_english_label_and_keeps_the_role_as_entered(client,
     assert "Ion Ionescu</strong>, Coordonator hală" in en
     ro = html_of(client, "members:profile", "ro", slug=member.slug)
     assert "Ana Popescu</strong>, Director tehnic" in ro and "Technical director" not in ro
+
+
+# --- Footer, membership page, 404 -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ro", "en"])
+def test_every_page_footer_has_the_address_contact_privacy_and_membership(client, db, language, settings):
+    settings.CLUSTER_CONTACT_EMAIL = "birou@mechatrec.example"
+    html = html_of(client, "members:directory", language)
+    footer = html.split('<footer class="site-footer">')[1]
+    city = {"ro": "București", "en": "Bucharest"}[language]
+    assert f'<span lang="ro">Șos. Pantelimon nr. 6-8</span>, {city}' in footer
+    assert 'href="mailto:birou@mechatrec.example"' in footer
+    assert f'href="/{language}/privacy/"' in footer and f'href="/{language}/membership/"' in footer
+
+
+def test_the_membership_page_says_how_to_join_in_both_languages(client, db, settings):
+    settings.CLUSTER_CONTACT_EMAIL = "birou@mechatrec.example"
+    en = html_of(client, "members:membership", "en")
+    assert "<h1>Become a member</h1>" in en and '<h2 id="membership-steps">How to join</h2>' in en
+    assert "Write to the cluster office at birou@mechatrec.example" in en
+    ro = html_of(client, "members:membership", "ro")
+    assert "<h1>Deveniți membru</h1>" in ro
+    assert "Scrieți biroului clusterului la birou@mechatrec.example" in ro
+    assert "organizații catalizatoare (incubatoare, parcuri tehnologice" in ro
+
+
+def test_the_membership_page_is_shared_by_caches_and_reads_nothing(client, db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(0):
+        response = client.get(url("members:membership", "en"))
+    assert "public" in response["Cache-Control"] and response["ETag"]
+
+
+@pytest.mark.parametrize("language", ["ro", "en"])
+def test_the_not_found_page_links_the_directory_and_offers_a_search(client, db, language):
+    response = client.get(f"/{language}/members/nobody-here/")
+    assert response.status_code == 404
+    html = response.content.decode().split('<section class="error-page">')[1].split("</section>")[0]
+    assert f'<form class="search-box" method="get" action="/{language}/members/" role="search">' in html
+    assert 'name="q"' in html
+    assert f'<a href="/{language}/members/">' in html
