@@ -137,3 +137,36 @@ def test_the_not_found_page_links_the_directory_and_offers_a_search(client, db, 
     assert f'<form class="search-box" method="get" action="/{language}/members/" role="search">' in html
     assert 'name="q"' in html
     assert f'<a href="/{language}/members/">' in html
+
+
+# --- The native editor's corrections ----------------------------------------------------------
+
+
+def test_competences_carry_the_corrected_romanian_names_and_their_old_names_still_find_members(
+    client, make_member
+):
+    from members.filters import MemberFilter
+    from members.models import Competence, CompetenceGroup
+
+    names = dict(Competence.objects.values_list("slug", "name_ro"))
+    assert names["machine-vision"] == "Viziune artificială pentru inspecție"
+    assert names["embedded-systems"] == "Sisteme înglobate (embedded)"
+    assert names["pcb-design"] == "Proiectare de cablaje imprimate (PCB)"
+    assert (
+        CompetenceGroup.objects.get(slug="electronics-embedded").name_ro == "Electronică și sisteme înglobate"
+    )
+    member = make_member(competences=[Competence.objects.get(slug="pcb-design")])
+    for query in ("cablaje imprimate", "circuite imprimate", "PCB"):
+        assert list(MemberFilter({"q": query}).qs.values_list("member_id", flat=True)) == [member.pk], query
+
+
+def test_romanian_pages_say_rgpd_and_english_ones_gdpr(client, db):
+    assert "(RGPD, Regulamentul (UE) 2016/679)" in html_of(client, "members:privacy", "ro")
+    assert "(GDPR, Regulation (EU) 2016/679)" in html_of(client, "members:privacy", "en")
+
+
+def test_the_catalyst_organisations_are_explained_where_the_home_page_first_names_them(client, db):
+    html = html_of(client, "members:home", "ro")
+    body = html.split("<main")[1]
+    first = body.index("catalizat")
+    assert body[first:].startswith("catalizatoare (incubatoare, parcuri tehnologice, centre de transfer")
