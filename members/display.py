@@ -7,7 +7,8 @@ changes, so imports, exports and searches see the same values as before.
 
 import re
 
-from django.utils.translation import get_language
+from django.utils.text import slugify
+from django.utils.translation import get_language, gettext
 
 from .text import fold
 
@@ -104,3 +105,11 @@ def tel_address(phone):
     """'+40 21 555 01 23' → '+40215550123' for a tel: link (digits and a leading plus only)."""
     digits = re.sub(r"[^\d+]", "", phone or "")
     return digits[:1] + digits[1:].replace("+", "")
+
+
+def localities_heading(county):
+    """The heading over a county's localities in the filter panel: Bucharest has sectors
+    ("Sectoarele Bucureștiului"), any other county localities. `county` is its facet option."""
+    if county.value == slugify(fold(BUCHAREST)):
+        return gettext("Bucharest's sectors")
+    return gettext("Localities in %(county)s") % {"county": county.label}

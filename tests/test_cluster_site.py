@@ -170,3 +170,17 @@ def test_the_catalyst_organisations_are_explained_where_the_home_page_first_name
     body = html.split("<main")[1]
     first = body.index("catalizat")
     assert body[first:].startswith("catalizatoare (incubatoare, parcuri tehnologice, centre de transfer")
+
+
+def test_the_filter_panel_lists_bucharests_sectors_under_their_own_heading(client, make_member, sector_3):
+    make_member(locality=sector_3)
+    make_member(locality=Locality.objects.get(slug="voluntari"))
+    ro = html_of(client, "members:directory", "ro")
+    assert (
+        "<summary>Sectoarele Bucureștiului</summary>" in ro
+        and "<summary>Localități din Ilfov</summary>" in ro
+    )
+    en = html_of(client, "members:directory", "en")
+    assert (
+        "<summary>Bucharest&#x27;s sectors</summary>" in en and "<summary>Localities in Ilfov</summary>" in en
+    )
