@@ -211,7 +211,7 @@ def test_a_missing_english_text_shows_the_romanian_one_with_a_note(client, make_
 def test_a_missing_romanian_text_shows_the_english_one_with_a_note(client, make_member):
     make_member(short_description_en="Industrial robots.")
     html = html_of(client.get(url("members:directory", "ro")))
-    assert "Disponibil doar în engleză." in html
+    assert "Text disponibil doar în limba engleză." in html  # as the Romanian-only note reads
     assert '<div class="member-text" lang="en">' in html and "Industrial robots." in html
 
 
