@@ -173,7 +173,7 @@ DIMENSIONS = [
         _("Subcontracting"),
         "offers_subcontracting",
         column="offers_subcontracting",
-        section=_("Offer"),
+        section=_("Collaboration"),
         option_label=_("Offers subcontracting"),
     ),
     Flag(
@@ -181,7 +181,7 @@ DIMENSIONS = [
         _("Partners"),
         "seeks_partners",
         column="seeks_partners",
-        section=_("Offer"),
+        section=_("Collaboration"),
         option_label=_("Seeks project partners"),
     ),
     Many(

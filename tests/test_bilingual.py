@@ -159,7 +159,7 @@ def test_the_profile_shows_romanian_headings_labels_and_dates_on_ro(client, make
     assert "Întreprindere mică (10–49 de angajați)" in ro_html and "martie 2019" in ro_html
     assert competences[0].name_ro in ro_html
     assert "<h2>About</h2>" in en_html and "R&amp;D entity" in en_html
-    assert "small (10–49 employees)" in en_html and "March 2019" in en_html
+    assert "Small (10–49 employees)" in en_html and "March 2019" in en_html
     assert competences[0].name_en in en_html
 
 

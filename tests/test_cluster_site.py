@@ -184,3 +184,8 @@ def test_the_filter_panel_lists_bucharests_sectors_under_their_own_heading(clien
     assert (
         "<summary>Bucharest&#x27;s sectors</summary>" in en and "<summary>Localities in Ilfov</summary>" in en
     )
+
+
+def test_the_collaboration_section_of_the_panel_is_named_as_the_editor_asked(client, db):
+    assert "<legend>Collaboration</legend>" in html_of(client, "members:directory", "en")
+    assert "<legend>Colaborare</legend>" in html_of(client, "members:directory", "ro")
