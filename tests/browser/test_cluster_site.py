@@ -33,3 +33,30 @@ def test_the_offer_fills_the_width_at_1280_px(page, live_server, db):
     assert len({round(box["y"]) for box in boxes}) == 1  # one row
     grid = page.locator(".offer-grid").bounding_box()
     assert boxes[2]["x"] + boxes[2]["width"] > grid["x"] + grid["width"] - 2  # no empty space beside
+
+
+def test_a_profiles_e_mail_addresses_become_mailto_links_and_its_phones_tel_links(
+    page, live_server, make_member
+):
+    from django.utils import timezone
+
+    from members.models import ContactPerson
+
+    member = make_member(name="Legături SRL", email="office@legaturi.example.ro", phone="+40 21 555 0101")
+    ContactPerson.objects.create(
+        member=member,
+        name="Ana Popescu",
+        role="Director tehnic",
+        email="ana@legaturi.example.ro",
+        public_consent=True,
+        consent_given_at=timezone.now(),
+        consent_method="form",
+    )
+    with translation.override("en"):
+        page.goto(f"{live_server.url}{member.get_absolute_url()}")
+    expect(page.locator('a[href="mailto:office@legaturi.example.ro"]')).to_have_text(
+        "office@legaturi.example.ro"
+    )
+    expect(page.locator('a[href="mailto:ana@legaturi.example.ro"]')).to_be_visible()
+    expect(page.locator('a[href="tel:+40215550101"]')).to_have_text("+40 21 555 0101")
+    expect(page.get_by_text("Technical director (Director tehnic)")).to_be_visible()
