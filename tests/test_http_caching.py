@@ -22,6 +22,7 @@ def public_urls(make_member):
         english("members:directory"),
         english("members:directory") + "?category=enterprise&sort=name",
         member.get_absolute_url(),
+        english("members:membership"),
     ]
 
 
