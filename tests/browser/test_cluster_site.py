@@ -20,6 +20,9 @@ def test_a_printed_profile_or_list_has_no_header_switcher_or_filters(page, live_
     page.goto(f"{live_server.url}{directory}")
     expect(page.locator(".filters-panel")).to_be_hidden()
     expect(page.get_by_role("link", name="Tipărit SRL")).to_be_visible()
+    page.goto(f"{live_server.url}/en/opportunities/")
+    expect(page.locator("form.filters")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     page.emulate_media(media="screen")
     expect(page.locator(".site-header")).to_be_visible()
 
