@@ -189,3 +189,32 @@ def test_the_filter_panel_lists_bucharests_sectors_under_their_own_heading(clien
 def test_the_collaboration_section_of_the_panel_is_named_as_the_editor_asked(client, db):
     assert "<legend>Collaboration</legend>" in html_of(client, "members:directory", "en")
     assert "<legend>Colaborare</legend>" in html_of(client, "members:directory", "ro")
+
+
+@pytest.mark.parametrize(
+    ("phone", "dialled"),
+    [
+        ("+40 (21) 555-01.23", "+40215550123"),
+        ("021 555 0101 int. 12", "0215550101"),
+        ("0721 000 000 / 0722 000 000", "0721000000"),
+    ],
+)
+def test_a_tel_link_dials_the_first_number_without_its_extension(phone, dialled):
+    from members.display import tel_address
+
+    assert tel_address(phone) == dialled
+
+
+@pytest.mark.parametrize(
+    ("name", "letters"),
+    [
+        ("Institutul Național de Optoelectronică", "IN"),
+        ("S.C. Robo-Tec S.R.L.", "RT"),
+        ("Mecanica", "M"),
+        ("Ștanțe și Matrițe SA", "ȘM"),
+    ],
+)
+def test_initials_skip_legal_forms_and_joining_words(name, letters):
+    from members.display import initials
+
+    assert initials(name) == letters
