@@ -105,7 +105,7 @@ def tel_address(phone):
     """'+40 21 555 01 23' → '+40215550123' for a tel: link (digits and a leading plus only).
     Of '021 555 0101 int. 12' or '0721 000 000 / 0722 000 000' the first number is dialled."""
     first = re.split(r"[^\d\s+().-]", phone or "", maxsplit=1)[0]
-    digits = re.sub(r"[^\d+]", "", first)
+    digits = re.sub(r"[^\d+]", "", first) or re.sub(r"[^\d+]", "", phone or "")  # "Tel. 021…"
     return digits[:1] + digits[1:].replace("+", "")
 
 

@@ -197,6 +197,7 @@ def test_the_collaboration_section_of_the_panel_is_named_as_the_editor_asked(cli
         ("+40 (21) 555-01.23", "+40215550123"),
         ("021 555 0101 int. 12", "0215550101"),
         ("0721 000 000 / 0722 000 000", "0721000000"),
+        ("Tel. 021 555 0101", "0215550101"),
     ],
 )
 def test_a_tel_link_dials_the_first_number_without_its_extension(phone, dialled):
