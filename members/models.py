@@ -344,9 +344,10 @@ class MemberQuerySet(models.QuerySet):
 
     def newest(self, count):
         """The `count` published members who joined last (then the last added), with their
-        locality: one query. The sort reads the narrow facts rows (published members only), not
-        the wide member rows; the home page that lists them is page-cached, so no index is kept."""
-        newest_first = [models.F("member_since").desc(nulls_last=True), "-pk"]
+        locality: one query. The first rows of the facts' newest index (published members only),
+        then their member rows."""
+        # The directory's "newest" sort (members.filters.SORTS), which an index serves.
+        newest_first = [models.F("member_since").desc(nulls_last=True), "name_key"]
         ids = MemberFacts.objects.order_by(*newest_first).values("member_id")[:count]
         return list(self.filter(pk__in=ids).select_related("locality").order_by(*newest_first))
 

@@ -1,5 +1,9 @@
 """The cluster's home page."""
 
+import datetime
+
+import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -57,8 +61,6 @@ def test_home_key_figures_read_in_romanian_with_de(client, make_member):
 
 
 def test_home_lists_the_newest_members_first(client, make_member):
-    import datetime
-
     make_member(name="Vechi SRL", member_since=datetime.date(2015, 1, 1))
     make_member(name="Nou SRL", member_since=datetime.date(2026, 5, 1))
     make_member(name="Ascuns SRL", member_since=datetime.date(2026, 6, 1), is_published=False)
@@ -85,3 +87,30 @@ def test_home_reads_two_queries_at_most(client, make_member, competences, django
     # 1. key figures and counts per category from the cells, 2. the newest members with locality
     with django_assert_max_num_queries(2), translation.override("en"):
         assert client.get(reverse("members:home")).status_code == 200
+
+
+def test_home_lists_the_first_members_of_the_directory_sorted_newest(client, make_member):
+    for day, name in [
+        (1, "Beta SRL"),
+        (1, "Alfa SRL"),
+        (3, "Gama SRL"),
+        (2, "Delta SRL"),
+        (2, "Epsilon SRL"),
+    ]:
+        make_member(name=name, member_since=datetime.date(2026, 1, day))
+    make_member(name="Zeta SRL", member_since=None)
+    with translation.override("en"):
+        home = client.get(reverse("members:home")).context["newest"]
+        directory = client.get(reverse("members:directory"), {"sort": "newest"}).context["members"]
+    assert (
+        [m.name for m in home]
+        == [m.name for m in directory][:4]
+        == ["Gama SRL", "Delta SRL", "Epsilon SRL", "Alfa SRL"]
+    )
+
+
+def test_on_postgresql_an_index_serves_the_newest_members(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite the facts are a view")
+    with connection.cursor() as cursor:
+        assert "members_facts_newest" in connection.introspection.get_constraints(cursor, "members_facts")
