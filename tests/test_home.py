@@ -69,6 +69,7 @@ def test_home_lists_the_newest_members_first(client, make_member):
     newest = html.split('id="newest-title"')[1]
     assert newest.index("Nou SRL") < newest.index("Vechi SRL")
     assert "Ascuns SRL" not in html
+    assert '<a href="/en/members/?sort=newest">All members, newest first</a>' in newest
 
 
 def test_home_shows_the_motto_once_and_the_clusters_address_and_contact(client, db, settings):
