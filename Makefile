@@ -62,7 +62,7 @@ test: $(VENV)/.installed-dev messages
 audit: $(VENV)/.installed-dev messages node
 	$(PY) -m tools.audit
 
-## Screenshots of home, a filtered directory and a profile at 375 and 1280 px → docs/screenshots/.
+## Screenshots of home, a filtered directory, a profile and the membership page at 375 and 1280 px → docs/screenshots/.
 screenshots: $(VENV)/.installed-dev messages
 	$(PY) -m tools.screenshots
 

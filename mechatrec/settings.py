@@ -407,6 +407,8 @@ SITE_NAME = "MECHATREC"
 # Where people write to have their data corrected or removed (shown on the privacy page).
 PRIVACY_EMAIL = env_str("PRIVACY_EMAIL", "privacy@mechatrec.example")
 SITE_MOTTO = _("Mechatronics for the future!")
+# The cluster office's public address, in the footer, on the home page and the membership page.
+CLUSTER_CONTACT_EMAIL = env_str("CLUSTER_CONTACT_EMAIL", "contact@mechatrec.example")
 
 # --- E-mail (update links, approval outcomes, yearly verification) ---------------------------
 # Django's backend from the environment: SMTP in production, the console while developing.

@@ -26,6 +26,11 @@ ALL = "*"  # the cells' dimension2 of a many-valued value's total
 # and only its page's 24 member rows.
 SORT_COLUMNS = ("name_key", "member_since", "founded")
 DEFER = "members.defer_counting"  # "on": this transaction calls rebuild() at its end (bulk loads)
+# The directory sorted "newest" (members.filters.SORTS) and the home page's newest members:
+# the first rows of this index instead of a sort of every member.
+NEWEST_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {FACTS}_newest ON {FACTS} (member_since DESC NULLS LAST, name_key)"
+)
 # The directory's search: every typed word is the prefix of a word of the document.
 SEARCH_INDEX = f"CREATE INDEX {FACTS}_document ON {FACTS} USING gin (document)"
 
@@ -147,6 +152,7 @@ def _postgresql(single, many):
         # The directory in name order, and within a category: a page is a stretch of one of these.
         f"CREATE INDEX {FACTS}_name_key ON {FACTS} (name_key)",
         f"CREATE INDEX {FACTS}_category_name_key ON {FACTS} (category, name_key)",
+        NEWEST_INDEX,  # the directory's "newest" sort and the home page's newest members
         f"CREATE TABLE {CELLS} AS {cells_select('postgresql', single=single, many=many)} WITH NO DATA",
         # The triggers' upsert (see the order of `keys` above).
         f"CREATE UNIQUE INDEX {CELLS}_key ON {CELLS} ({keys}) NULLS NOT DISTINCT",

@@ -410,55 +410,57 @@ def _texts(rng, spec, competence_names):
     if category == "enterprise":
         noun_ro, noun_en = _SIZE_SHORT[size]
         article_ro, article_en = _SIZE_LONG[size]
+        # Subcontracting is said once, in the long text (and by the profile's badge).
         short_ro = f"{noun_ro} din {place_ro}, specializată în {top_ro}."
         short_en = f"{noun_en} in {place_en}, specialising in {top_en}."
-        if spec["offers_subcontracting"]:
-            short_ro += " Oferă servicii de subcontractare."
-            short_en += " Offers subcontracting."
         long_ro = [
             f"{name} este {article_ro} înființată în {year}, cu sediul în {place_ro}.",
             f"Echipa lucrează în domenii precum {all_ro}."
             if len(names_ro) > 1
-            else f"Echipa este specializată în {all_ro}.",
+            else f"Echipa are experiență în {all_ro}.",
         ]
         long_en = [
             f"{name} is {article_en} founded in {year} and based in {place_en}.",
             f"Its team works in fields such as {all_en}."
             if len(names_en) > 1
-            else f"Its team specialises in {all_en}.",
+            else f"Its team is experienced in {all_en}.",
         ]
     elif category == "rd":
-        short_ro = f"Entitate de cercetare-dezvoltare din {place_ro}, cu activitate științifică în {top_ro}."
-        short_en = f"Research and development organisation in {place_en}, working on {top_en}."
+        # The long text follows the short one on a profile: it does not say the same again.
+        short_ro = f"Entitate de cercetare-dezvoltare din {place_ro}, activă în {top_ro}."
+        short_en = f"Research and development organisation in {place_en}, active in {top_en}."
         long_ro = [
-            f"{name} este o entitate de cercetare-dezvoltare înființată în {year}, cu sediul în {place_ro}.",
+            f"{name} funcționează din {year}, cu sediul în {place_ro}.",  # whatever the name's gender
             f"Activitatea științifică acoperă {all_ro}.",
         ]
         long_en = [
-            f"{name} is a research and development organisation founded in {year} and based in {place_en}.",
+            f"{name} has been active since {year} and is based in {place_en}.",
             f"Its scientific work covers {all_en}.",
         ]
     elif category == "public-authority":
-        short_ro = f"Autoritate publică (exemplu fictiv) din {place_ro}, care sprijină inovarea în {top_ro}."
-        short_en = f"Public authority (fictional example) in {place_en}, supporting innovation in {top_en}."
+        short_ro = (
+            f"Autoritate publică (exemplu fictiv) din {place_ro}, cu programe de sprijin pentru {top_ro}."
+        )
+        short_en = (
+            f"Public authority (fictional example) in {place_en}, with support programmes for {top_en}."
+        )
         long_ro = [
             f"{name} este o autoritate publică fictivă, inclusă ca exemplu, cu sediul în {place_ro}.",
-            f"Sprijină proiecte de dezvoltare locală în domenii precum {all_ro}.",
+            f"Finanțează proiecte de dezvoltare locală în domenii precum {all_ro}.",
         ]
         long_en = [
             f"{name} is a fictional public authority, included as an example, based in {place_en}.",
-            f"It supports local development projects in fields such as {all_en}.",
+            f"It funds local development projects in fields such as {all_en}.",
         ]
     else:
-        short_ro = f"Organizație-suport pentru inovare din {place_ro}, cu programe în {top_ro}."
-        short_en = f"Innovation support organisation in {place_en}, running programmes in {top_en}."
+        short_ro = f"Organizație-suport pentru inovare din {place_ro}, activă în {top_ro}."
+        short_en = f"Innovation support organisation in {place_en}, active in {top_en}."
         long_ro = [
-            f"{name} este o organizație-suport pentru inovare, înființată în {year}, "
-            f"cu sediul în {place_ro}.",
+            f"{name} funcționează din {year}, cu sediul în {place_ro}.",  # whatever the name's gender
             f"Organizează cursuri, evenimente și programe de mentorat în domenii precum {all_ro}.",
         ]
         long_en = [
-            f"{name} is an innovation support organisation founded in {year} and based in {place_en}.",
+            f"{name} has been active since {year} and is based in {place_en}.",
             f"It runs courses, events and mentoring programmes in fields such as {all_en}.",
         ]
 

@@ -17,6 +17,7 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .display import place_name
 from .models import Locality, Member
 from .text import fold
 
@@ -91,7 +92,7 @@ class Place(Dimension):
     """The member's locality (a foreign key), listed under its county."""
 
     def options(self, rows):
-        return [Option(row.slug, str(row.pk), row.name, row.county) for row in rows["place"]]
+        return [Option(row.slug, str(row.pk), place_name(row.name), row.county) for row in rows["place"]]
 
     def condition(self, keys, prefix, options):
         return super().condition([int(key) for key in keys], prefix, options)
@@ -103,7 +104,7 @@ class County(Dimension):
 
     def options(self, rows):
         counties = dict.fromkeys(row.county for row in rows["place"])
-        return [Option(slugify(fold(county)), county, county) for county in counties]
+        return [Option(slugify(fold(county)), county, place_name(county)) for county in counties]
 
     def condition(self, keys, prefix, options):
         ids = [int(option.key) for option in options["locality"] if option.group in keys] or [0]
@@ -172,7 +173,7 @@ DIMENSIONS = [
         _("Subcontracting"),
         "offers_subcontracting",
         column="offers_subcontracting",
-        section=_("Offer"),
+        section=_("Collaboration"),
         option_label=_("Offers subcontracting"),
     ),
     Flag(
@@ -180,7 +181,7 @@ DIMENSIONS = [
         _("Partners"),
         "seeks_partners",
         column="seeks_partners",
-        section=_("Offer"),
+        section=_("Collaboration"),
         option_label=_("Seeks project partners"),
     ),
     Many(

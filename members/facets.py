@@ -160,6 +160,26 @@ def totals(param):
         return {key: int(number) for key, number in cursor.fetchall()}
 
 
+def key_figures():
+    """The home page's figures, nothing filtered, in one query on the cells: ({category:
+    published members}, localities with a member, competences held by a member). Cells whose
+    members have all left keep n = 0 on PostgreSQL, hence `n > 0`."""
+    category, place = BY_PARAM["category"].key_sql(f"{CELLS}."), BY_PARAM["locality"].key_sql(f"{CELLS}.")
+    sql = (
+        f"SELECT 'category', CAST({category} AS TEXT), SUM(n) FROM {CELLS} WHERE dimension = '' GROUP BY 2"
+        f" UNION ALL SELECT 'locality', '', COUNT(DISTINCT {place}) FROM {CELLS}"
+        " WHERE dimension = '' AND n > 0"
+        f" UNION ALL SELECT 'competence', '', COUNT(DISTINCT value) FROM {CELLS}"
+        f" WHERE dimension = 'competence' AND dimension2 = %s AND n > 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ALL])
+        rows = cursor.fetchall()
+    categories = {key: int(number or 0) for kind, key, number in rows if kind == "category"}
+    other = {kind: int(number or 0) for kind, _key, number in rows if kind != "category"}
+    return categories, other["locality"], other["competence"]
+
+
 def count_members(chosen, search, options):
     """({param: {option key: members}}, members listed): one query."""
     sql, params = count_query(chosen, search, options)

@@ -346,6 +346,15 @@ class MemberQuerySet(models.QuerySet):
         """Published rows for list pages: one JOIN for locality, one query per many-valued field."""
         return self.published().select_related("locality").prefetch_related(*reference_fields())
 
+    def newest(self, count):
+        """The `count` published members who joined last (then the last added), with their
+        locality: one query. The first rows of the facts' newest index (published members only),
+        then their member rows."""
+        # The directory's "newest" sort (members.filters.SORTS), which an index serves.
+        newest_first = [models.F("member_since").desc(nulls_last=True), "name_key"]
+        ids = MemberFacts.objects.order_by(*newest_first).values("member_id")[:count]
+        return list(self.filter(pk__in=ids).select_related("locality").order_by(*newest_first))
+
     def similar_to(self, member_id, competence_ids, count=4):
         """Published members sharing the most of these competences (a member's), then by name:
         one query.

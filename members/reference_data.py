@@ -20,14 +20,15 @@ COMPETENCE_GROUPS = [
     ("robotics-automation", "Robotică și automatizare", "Robotics and automation"),
     ("sensors-measurement", "Senzori și măsurare", "Sensors and measurement"),
     ("precision-mechanics", "Mecanică fină și fabricație", "Precision mechanics and manufacturing"),
-    ("electronics-embedded", "Electronică și sisteme încorporate", "Electronics and embedded systems"),
+    ("electronics-embedded", "Electronică și sisteme înglobate", "Electronics and embedded systems"),
     ("software-ai", "Software și inteligență artificială", "Software and artificial intelligence"),
     ("materials", "Materiale avansate", "Advanced materials"),
     ("testing-certification", "Testare și certificare", "Testing and certification"),
     ("training-consultancy", "Formare și consultanță", "Training and consultancy"),
 ]
 
-# group slug → [(slug, name_ro, name_en), …]
+# group slug → [(slug, name_ro, name_en), …]. A renamed competence keeps its old name among its
+# keywords (COMPETENCE_KEYWORDS), so a search for it still finds the members.
 COMPETENCES = {
     "robotics-automation": [
         ("industrial-robotics", "Robotică industrială", "Industrial robotics"),
@@ -38,7 +39,7 @@ COMPETENCES = {
             "Mobile robotics and autonomous vehicles",
         ),
         ("industrial-automation", "Automatizări industriale și PLC", "Industrial automation and PLCs"),
-        ("machine-vision", "Vedere artificială pentru inspecție", "Machine vision for inspection"),
+        ("machine-vision", "Viziune artificială pentru inspecție", "Machine vision for inspection"),
     ],
     "sensors-measurement": [
         ("smart-sensors", "Senzori inteligenți", "Smart sensors"),
@@ -62,8 +63,8 @@ COMPETENCES = {
         ("tooling", "Scule și matrițe", "Tooling and dies"),
     ],
     "electronics-embedded": [
-        ("embedded-systems", "Sisteme încorporate", "Embedded systems"),
-        ("pcb-design", "Proiectare de circuite imprimate", "PCB design"),
+        ("embedded-systems", "Sisteme înglobate (embedded)", "Embedded systems"),
+        ("pcb-design", "Proiectare de cablaje imprimate (PCB)", "PCB design"),
         (
             "power-electronics",
             "Electronică de putere și acționări electrice",
@@ -136,7 +137,7 @@ COMPETENCE_KEYWORDS = {
         "pneumatics, special-purpose machines, retrofitting",
     ),
     "machine-vision": (
-        "viziune artificială, camere industriale, procesarea imaginilor, control vizual automat, OCR, "
+        "vedere artificială, camere industriale, procesarea imaginilor, control vizual automat, OCR, "
         "citire coduri de bare, detectarea defectelor, ghidare roboți",
         "computer vision, industrial cameras, image processing, AOI, OCR, barcode reading, "
         "defect detection, vision-guided robots",
@@ -193,15 +194,15 @@ COMPETENCE_KEYWORDS = {
         "poansoane, injecție mase plastice",
         "injection moulds, molds, stamping, press tools, jigs and fixtures, gauges, punches, toolmaking",
     ),
-    # --- Electronică și sisteme încorporate / Electronics and embedded systems ---
+    # --- Electronică și sisteme înglobate / Electronics and embedded systems ---
     "embedded-systems": (
-        "microcontrolere, microprocesoare, firmware, sisteme înglobate, RTOS, FPGA, "
+        "microcontrolere, microprocesoare, firmware, sisteme încorporate, RTOS, FPGA, "
         "drivere de dispozitiv, plăci de dezvoltare",
         "microcontrollers, microprocessors, firmware, RTOS, FPGA, embedded Linux, device drivers, "
         "development boards",
     ),
     "pcb-design": (
-        "cablaje imprimate, plăci electronice, layout, scheme electronice, SMD, asamblare SMT, "
+        "circuite imprimate, plăci electronice, layout, scheme electronice, SMD, asamblare SMT, "
         "prototipuri electronice",
         "printed circuit boards, layout, schematic capture, SMT assembly, SMD, electronics prototyping, "
         "Gerber files, signal integrity",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import legal, overview_views, self_service_views, views
+from . import legal, overview_views, pages, self_service_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("update/sent/", self_service_views.self_service_sent, name="self_service_sent"),
     path("update/confirmed/", self_service_views.self_service_confirmed, name="self_service_confirmed"),
     path("update/<str:key>/", self_service_views.self_service, name="self_service"),
+    path("membership/", pages.membership, name="membership"),
 ]
 
 # The cluster at a glance (members.overview_views): appended, so that merges stay simple.

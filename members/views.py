@@ -18,7 +18,7 @@ from .cache import public_page
 from .columns import PUBLIC_COLUMNS, export_rows, neutralise_formula
 from .composition import composition
 from .dimensions import label_members
-from .facets import panel, panel_key, totals
+from .facets import key_figures, panel, panel_key
 from .feeds import NewMembersFeed
 from .filters import PARAMETERS, MemberFilter, chips, query_without, reference_options
 from .models import Member
@@ -30,10 +30,29 @@ SIMILAR_COUNT = 4
 EXPORT_CHUNK = 2000
 
 
+NEWEST_COUNT = 4
+
+
 @public_page
 def home(request):
-    # From the counting tables: the same few hundred cells at 144 or 100,000 members.
-    return render(request, "home.html", {"composition": composition(counts=totals("category"))})
+    # From the counting tables: the same few hundred cells at 144 or 100,000 members (one
+    # query); then the newest members (one query).
+    categories, localities, competences = key_figures()
+    figures = {
+        "members": sum(categories.values()),
+        "rd": categories.get(Member.Category.RD, 0),
+        "competences": competences,
+        "localities": localities,
+    }
+    return render(
+        request,
+        "home.html",
+        {
+            "composition": composition(counts=categories),
+            "figures": figures,
+            "newest": Member.objects.newest(NEWEST_COUNT),
+        },
+    )
 
 
 @public_page(parameters=PARAMETERS)

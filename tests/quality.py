@@ -47,6 +47,7 @@ def public_page_paths(member, competence):
         "profile": (f"/members/{member.slug}/", 200),
         "page not found": ("/members/no-such-member/", 404),
         "privacy": ("/privacy/", 200),
+        "membership": ("/membership/", 200),
     }
 
 

@@ -159,7 +159,7 @@ def test_the_profile_shows_romanian_headings_labels_and_dates_on_ro(client, make
     assert "Întreprindere mică (10–49 de angajați)" in ro_html and "martie 2019" in ro_html
     assert competences[0].name_ro in ro_html
     assert "<h2>About</h2>" in en_html and "R&amp;D entity" in en_html
-    assert "small (10–49 employees)" in en_html and "March 2019" in en_html
+    assert "Small (10–49 employees)" in en_html and "March 2019" in en_html
     assert competences[0].name_en in en_html
 
 
@@ -203,7 +203,7 @@ def test_counts_use_the_languages_thousands_separator(client, db):
 def test_a_missing_english_text_shows_the_romanian_one_with_a_note(client, make_member):
     member = make_member(short_description_ro="Roboți industriali.", description_ro="Integrăm roboți.")
     html = html_of(client.get(url("members:profile", "en", slug=member.slug)))
-    assert html.count("Available in Romanian only.") == 2
+    assert html.count("Available in Romanian only.") == 1  # once, above the first text (issue 19)
     assert re.search(r'<div class="member-text" lang="ro">\s*<p class="fallback-note" lang="en">', html)
     assert "Roboți industriali." in html and "Integrăm roboți." in html
 
@@ -211,7 +211,7 @@ def test_a_missing_english_text_shows_the_romanian_one_with_a_note(client, make_
 def test_a_missing_romanian_text_shows_the_english_one_with_a_note(client, make_member):
     make_member(short_description_en="Industrial robots.")
     html = html_of(client.get(url("members:directory", "ro")))
-    assert "Disponibil doar în engleză." in html
+    assert "Text disponibil doar în limba engleză." in html  # as the Romanian-only note reads
     assert '<div class="member-text" lang="en">' in html and "Industrial robots." in html
 
 

@@ -34,6 +34,7 @@ def public_urls(make_member):
         "/sitemap-members.xml",
         english("opportunities:list") + "?kind=capacity&page=1",
         english("opportunities:feed") + "?kind=capacity",
+        english("members:membership"),
     ]
 
 

@@ -49,6 +49,7 @@ with translation.override("ro"):
         f"{pages['directory']}?category=enterprise&competence={competence.slug}"
     )
     pages["profile"] = member and url("members:profile", slug=member.slug)
+    pages["membership"] = url("members:membership")
 print(json.dumps(pages))
 """
 

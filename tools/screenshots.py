@@ -1,5 +1,5 @@
-"""`make screenshots`: the home page, a filtered directory and a member profile, on a phone
-(375 px wide) and a desktop (1280 px), saved as docs/screenshots/<page>-<width>.png.
+"""`make screenshots`: the home page, a filtered directory, a member profile and the membership
+page, on a phone (375 px wide) and a desktop (1280 px), saved as docs/screenshots/<page>-<width>.png.
 
 Served as in production (gunicorn, DEBUG=False) with the demo data, in Romanian, the site's
 default language. Pages the site does not have yet are listed and skipped.
@@ -13,7 +13,7 @@ from tools.chromium import CHROMIUM_PATH, playwright_launch_args
 from tools.production_server import REPO, production_server
 
 OUTPUT = REPO / "docs" / "screenshots"
-PAGES = ["home", "directory-filtered", "profile"]
+PAGES = ["home", "directory-filtered", "profile", "membership"]
 VIEWPORTS = {
     375: {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True},
     1280: {"viewport": {"width": 1280, "height": 800}},

@@ -8,6 +8,8 @@ from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from members import display
+
 register = template.Library()
 logger = logging.getLogger(__name__)
 
@@ -48,3 +50,11 @@ def protected_email(address):
         gettext("at"),
         domain,
     )
+
+
+# The display helpers (members.display) as filters: stored values stay as entered.
+register.filter("place", display.place_name)
+register.filter("role_in_english", display.role_in_english)
+register.filter("initials", display.initials)
+register.filter("tel", display.tel_address)
+register.filter("localities_heading", display.localities_heading)
