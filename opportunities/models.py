@@ -193,6 +193,11 @@ class Opportunity(CommaBelowText, Bilingual, models.Model):
         return reverse("opportunities:detail", args=[self.slug])
 
     @property
+    def public_poster(self):
+        """The posting member while its profile is public; an unpublished one is never named."""
+        return self.poster if self.poster_id and self.poster.is_published else None
+
+    @property
     def title(self):
         return self.localized("title")
 
@@ -261,7 +266,7 @@ class Opportunity(CommaBelowText, Bilingual, models.Model):
             self.call_identifier,
             self.programme,
             self.place,
-            self.poster.name if self.poster_id else "",
+            self.public_poster.name if self.public_poster else "",
         ]
         if self.pk:
             parts += [c.search_terms() for c in self.competences.all()]

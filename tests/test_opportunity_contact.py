@@ -5,8 +5,10 @@ import datetime
 import email
 import email.policy
 import json
+import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -244,5 +246,20 @@ def test_an_opportunity_page_shows_no_address_of_its_poster(client, publish, fir
     assert f'<a href="{firm.get_absolute_url()}">Precizie Ilfov SRL</a>' in detail
     form = client.get(reverse("opportunities:contact", args=[posted.slug])).text
     for url, html in ((posted.get_absolute_url(), detail), ("contact", form)):
-        for private in ("office@precizie.example.ro", "radu@precizie.example.ro", "Radu Ionescu", "mailto:"):
+        for private in ("office@precizie.example.ro", "radu@precizie.example.ro", "Radu Ionescu"):
             assert private not in html, (url, private)
+        # The only address to write to is the cluster office's own (the footer's).
+        assert set(re.findall(r'href="mailto:([^"]+)"', html)) <= {settings.CLUSTER_CONTACT_EMAIL}, url
+
+
+def test_an_unpublished_poster_is_never_named_on_the_board(client, publish, firm):
+    posted = publish(title_en="Milling capacity", kind=Opportunity.Kind.CAPACITY, poster=firm)
+    firm.is_published = False
+    firm.save()
+    posted.refresh_search_text()
+    pages = [client.get(posted.get_absolute_url()).text, client.get(reverse("opportunities:list")).text]
+    for html in pages:
+        assert "Precizie Ilfov SRL" not in html
+        assert firm.get_absolute_url() not in html
+        assert "A member of the cluster" in html
+    assert "Milling capacity" not in client.get(reverse("opportunities:list") + "?q=precizie").text

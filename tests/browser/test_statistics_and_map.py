@@ -142,7 +142,7 @@ def test_statistics_and_map_have_no_accessibility_violations(page, live_server, 
             details.evaluate("element => element.open = true")  # the tables too
         if path.startswith("map/") and page.locator(".map-count").count():
             page.locator(".map-count").first.click()  # and an open pop-up
-            expect(page.locator(".leaflet-popup li").first).to_be_visible()
+            expect(page.locator(".leaflet-popup li").first).to_be_visible(timeout=15_000)  # a loaded machine
             expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")  # faded in
         try:
             assert_no_axe_violations(page)
