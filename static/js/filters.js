@@ -122,6 +122,16 @@
         var focused = document.activeElement;
         morph(form, freshForm);
         morph(results, freshResults);
+        // The links that name this address: the language switcher (it keeps the filters) and the
+        // canonical and hreflang links.
+        var switcher = document.querySelector(".language-switcher");
+        var freshSwitcher = doc.querySelector(".language-switcher");
+        if (switcher && freshSwitcher) morph(switcher, freshSwitcher);
+        var links = document.head.querySelectorAll("link[rel=canonical], link[rel=alternate]");
+        var freshLinks = doc.head.querySelectorAll("link[rel=canonical], link[rel=alternate]");
+        if (links.length === freshLinks.length) {
+          links.forEach(function (link, index) { link.href = freshLinks[index].href; });
+        }
         var summary = panel && panel.querySelector(":scope > summary");
         var freshSummary = doc.querySelector(".filters-panel > summary");
         if (summary && freshSummary) summary.textContent = freshSummary.textContent;
