@@ -24,9 +24,10 @@ class FacetOption:
     count: int
     selected: bool
     children: list = field(default_factory=list)  # the nested dimension's options (a county's localities)
+    beyond_top: bool = False  # in a long list, shown only after "Show all" (members.facets.panel)
 
     def __post_init__(self):
-        # Choosing it would list nobody: its checkbox is disabled (unless it is already chosen).
+        # Choosing it would list nobody: dimmed, but still a checkbox that says its count of 0.
         self.empty = not self.count and not self.selected
 
     @property
@@ -42,6 +43,7 @@ class Facet:
     options: list
     groups: dict = field(default_factory=dict)  # heading → [FacetOption]; {} when not grouped
     nested: bool = False  # listed under another dimension's options, not on its own
+    shortened: bool = False  # a long list: only its top options show until "Show all"
 
     @property
     def param(self):
@@ -226,11 +228,32 @@ def panel_key(facet_list):
     return hashlib.sha1(repr(state).encode(), usedforsecurity=False).hexdigest()
 
 
+# A list longer than this shows its TOP_OPTIONS options with the most members (and the chosen
+# ones) and a "Show all" toggle: 34 competences would otherwise make the panel ~2,000 px long.
+LONG_LIST = 12
+TOP_OPTIONS = 8
+
+
+def shorten(facet):
+    """Mark the options of a long list beyond its top ones (by count; chosen ones always shown).
+
+    The options stay in their usual order and groups, each rendered once: the panel's CSS hides
+    the marked ones until the visitor opens "Show all", so no checkbox is ever duplicated."""
+    if facet.nested or len(facet.options) <= LONG_LIST:
+        return
+    facet.shortened = True
+    by_count = sorted((o for o in facet.options if o.count), key=lambda o: -o.count)[:TOP_OPTIONS]
+    top = {id(o) for o in by_count} | {id(o) for o in facet.selected}
+    for option in facet.options:
+        option.beyond_top = id(option) not in top
+
+
 def panel(facet_list):
     """The filter panel: [(legend, [Facet])], one fieldset per section, nested facets left out."""
     sections = {}
     for facet in facet_list.values():
         if not facet.nested:
+            shorten(facet)
             sections.setdefault(str(facet.dimension.legend), []).append(facet)
     return list(sections.items())
 
@@ -257,3 +280,8 @@ def group_counts(chosen, search, options):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT pairs.group_id, SUM(pairs.n) FROM ({pairs}) AS pairs GROUP BY 1", params)
         return {group_id: int(number) for group_id, number in cursor.fetchall()}
+
+
+def selected_count(facet_list):
+    """How many options are chosen: the "Filters (N)" of the panel, which a search is not."""
+    return sum(len(facet.selected) for facet in facet_list.values())

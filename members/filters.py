@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import BooleanField, Case, F, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils.translation import get_language, gettext
@@ -234,6 +234,7 @@ class Chip:
 
     label: str
     remove_query: str
+    param: str = ""  # "q" for the search
 
 
 def chips(filterset, facet_list):
@@ -241,11 +242,43 @@ def chips(filterset, facet_list):
     result = []
     if filterset.query:
         text = gettext("Search: “%(q)s”") % {"q": filterset.query}
-        result.append(Chip(text, query_without(filterset, "q")))
+        result.append(Chip(text, query_without(filterset, "q"), "q"))
     for facet in facet_list.values():
         for option in facet.selected:
-            result.append(Chip(option.label, query_without(filterset, facet.param, option.value)))
+            result.append(
+                Chip(option.label, query_without(filterset, facet.param, option.value), facet.param)
+            )
     return result
+
+
+# An empty page counts what removing each filter would list, for this many filters at most.
+MAX_WAYS_OUT = 8
+
+
+def ways_out(chip_list):
+    """For a page that lists nobody, what removing one filter would list: ((search chip, members
+    listed without the search) or None, [(filter chip, members listed without it)] for the
+    filters whose removal lists someone). One query on empty pages only: a count per chip, each
+    filtered by that chip's filterset as a subquery."""
+    chip_list = chip_list[:MAX_WAYS_OUT]
+    if not chip_list:
+        return None, []
+    counts = MemberFacts.objects.aggregate(
+        **{
+            f"without_{index}": Count(
+                "pk", filter=Q(pk__in=MemberFilter(QueryDict(chip.remove_query)).qs.values("pk"))
+            )
+            for index, chip in enumerate(chip_list)
+        }
+    )
+    search, filters = None, []
+    for index, chip in enumerate(chip_list):
+        total = counts[f"without_{index}"]
+        if chip.param == "q":
+            search = (chip, total)
+        elif total:
+            filters.append((chip, total))
+    return search, filters
 
 
 def query_without(filterset, name=None, value=None):

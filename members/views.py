@@ -2,10 +2,11 @@
 
 import csv
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +19,9 @@ from .cache import public_page
 from .columns import PUBLIC_COLUMNS, export_rows, neutralise_formula
 from .composition import composition
 from .dimensions import label_members
-from .facets import key_figures, panel, panel_key
+from .facets import key_figures, panel, panel_key, selected_count
 from .feeds import NewMembersFeed
-from .filters import PARAMETERS, MemberFilter, chips, query_without, reference_options
+from .filters import PARAMETERS, MemberFilter, chips, query_without, reference_options, ways_out
 from .models import Member
 from .vcard import member_vcard
 
@@ -63,6 +64,12 @@ def directory(request):
     paginator.count = total  # counted with the facets, in the same query
     page = paginator.get_page(request.GET.get("page"))
     members = label_members(filterset.members_of(page), filterset.options)
+    chip_list = chips(filterset, facets)
+    export_query = query_without(filterset)
+    # What a profile's "Back to results" returns to: this page's filters, sort and page number.
+    results_query = export_query
+    if page.number > 1:
+        results_query += ("&" if results_query else "") + f"page={page.number}"
     response = render(
         request,
         "members/directory.html",
@@ -74,8 +81,12 @@ def directory(request):
             "panel": panel(facets),
             "panel_key": panel_key(facets),
             "cache_version": cache.version(),
-            "chips": chips(filterset, facets),
-            "export_query": query_without(filterset),
+            "chips": chip_list,
+            "filter_count": selected_count(facets),  # the search is not a filter
+            # (search chip, members) and [(filter chip, members)] when nobody is listed
+            "ways_out": (None, []) if total else ways_out(chip_list),
+            "export_query": export_query,
+            "from_query": urlencode({"from": results_query}) if results_query else "",
         },
     )
     if filterset.ignored:  # values no link of ours holds: answered, never stored
@@ -83,7 +94,18 @@ def directory(request):
     return response
 
 
-@public_page
+def back_to_results(request):
+    """The directory address a profile's "Back to results" links to, from its `from` parameter
+    (the directory's query string, which the cards carry), or "" when there is none. Only the
+    directory's own parameters survive, so the link can never lead elsewhere."""
+    query, _within = cache.canonical_query(QueryDict(request.GET.get("from", "")), PARAMETERS)
+    # The page's canonical, hreflang and og:url links name the profile, not the list it was
+    # reached from (the page cache has already keyed the answer on the full address).
+    request.META["QUERY_STRING"] = ""
+    return f"{reverse('members:directory')}?{query}" if query else ""
+
+
+@public_page(parameters={"from": False})
 def profile(request, slug):
     member = get_object_or_404(Member.objects.published().select_related("locality"), slug=slug)
     [member] = label_members([member], reference_options()[1])
@@ -98,6 +120,7 @@ def profile(request, slug):
             "contacts": list(member.contacts.public()),
             "similar": Member.objects.similar_to(member.pk, competence_ids, SIMILAR_COUNT),
             "json_ld": organisation_json_ld(request, member),
+            "back_to_results": back_to_results(request),
         },
     )
 

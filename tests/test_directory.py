@@ -272,7 +272,7 @@ def test_category_counts_apply_the_other_filters_but_not_their_own(client, make_
     assert counts == {"rd": 1, "enterprise": 2, "catalyzer": 0, "public-authority": 0}
 
 
-def test_an_option_with_no_members_is_disabled_unless_it_is_selected(client, make_member):
+def test_an_option_with_no_members_is_dimmed_but_still_a_checkbox_that_says_0(client, make_member):
     make_member(category=Member.Category.ENTERPRISE, size=Member.Size.MICRO)
     response = get(client, size="micro", category="catalyzer")
     categories = facet(response, "category")
@@ -280,7 +280,9 @@ def test_an_option_with_no_members_is_disabled_unless_it_is_selected(client, mak
     assert not categories["enterprise"].empty
     assert categories["catalyzer"].count == 0 and not categories["catalyzer"].empty
     html = response.content.decode()
-    assert 'value="rd" disabled' in html
+    # Not disabled (a keyboard reaches it, a screen reader reads its count), not struck through.
+    rd = re.search(r'<label class="facet-option is-empty"><input [^>]*value="rd">.*?</label>', html)
+    assert rd and "disabled" not in rd.group() and '<span class="facet-count">0</span>' in rd.group()
     assert 'value="catalyzer" checked>' in html
 
 
@@ -469,10 +471,13 @@ def test_a_strange_page_number_still_shows_a_page(client, make_member, page):
 
 def test_an_empty_result_offers_a_way_out(client, make_member):
     make_member(category=Member.Category.RD)
-    response = get(client, q="nimic-asemanator")
+    response = get(client, category="catalyzer")
     html = response.content.decode()
     assert "No members match these filters." in html
     assert "Clear all filters" in html
+    [(chip, count)] = response.context["ways_out"][1]  # removing the one filter lists the member
+    assert count == 1
+    assert f'<a href="?">Without “{chip.label}”: 1 member</a>' in html
 
 
 def test_export_links_carry_the_filters_but_not_the_page(client, make_member):

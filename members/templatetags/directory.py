@@ -58,3 +58,10 @@ register.filter("role_in_english", display.role_in_english)
 register.filter("initials", display.initials)
 register.filter("tel", display.tel_address)
 register.filter("localities_heading", display.localities_heading)
+
+
+@register.filter
+def page_links(page):
+    """The page numbers a pagination shows: the first, the last and those next to `page`, with
+    Paginator.ELLIPSIS for the gaps (1 … 4 5 6 … 12)."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
