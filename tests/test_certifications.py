@@ -60,7 +60,7 @@ def test_certification_counts_apply_the_other_filters_and_chips_remove_it(client
     chips = {chip.label: chip.remove_query for chip in response.context["chips"]}
     assert chips["ISO 9001"] == "category=rd"
     html = response.content.decode()
-    assert "<legend>Certifications</legend>" in html
+    assert "<summary>Certifications</summary>" in html
 
 
 def test_cards_and_profiles_show_the_certifications(client, certified):

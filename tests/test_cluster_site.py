@@ -187,8 +187,8 @@ def test_the_filter_panel_lists_bucharests_sectors_under_their_own_heading(clien
 
 
 def test_the_collaboration_section_of_the_panel_is_named_as_the_editor_asked(client, db):
-    assert "<legend>Collaboration</legend>" in html_of(client, "members:directory", "en")
-    assert "<legend>Colaborare</legend>" in html_of(client, "members:directory", "ro")
+    assert "<summary>Collaboration</summary>" in html_of(client, "members:directory", "en")
+    assert "<summary>Colaborare</summary>" in html_of(client, "members:directory", "ro")
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,8 @@
     marker.bindPopup(popup(place, marker), { maxWidth: 240, autoPanPaddingTopLeft: [50, 10] });
     return marker.addTo(map);
   });
-  if (markers.length) map.fitBounds(L.featureGroup(markers).getBounds().pad(0.05), { maxZoom: 12 });
+  // At once, not animated: a click during the opening zoom would miss its marker.
+  if (markers.length) map.fitBounds(L.featureGroup(markers).getBounds().pad(0.05), { maxZoom: 12, animate: false });
 
   function popup(place, marker) {
     var box = document.createElement("div");
