@@ -242,7 +242,8 @@ def shorten(facet):
     if facet.nested or len(facet.options) <= LONG_LIST:
         return
     facet.shortened = True
-    by_count = sorted((o for o in facet.options if o.count), key=lambda o: -o.count)[:TOP_OPTIONS]
+    # A stable sort: when few options have members (an empty search), the first ones fill the list.
+    by_count = sorted(facet.options, key=lambda o: -o.count)[:TOP_OPTIONS]
     top = {id(o) for o in by_count} | {id(o) for o in facet.selected}
     for option in facet.options:
         option.beyond_top = id(option) not in top

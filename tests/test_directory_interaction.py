@@ -9,6 +9,7 @@ from django.core.cache import cache
 
 from members.facets import LONG_LIST, TOP_OPTIONS
 from members.models import Member
+from tests.quality import assert_valid_html
 from tests.test_directory import english, get, listed
 
 ENTERPRISE = Member.Category.ENTERPRISE
@@ -245,3 +246,27 @@ def test_the_profile_page_budget_is_unchanged_by_a_from(
     with django_assert_max_num_queries(8):
         client.get(member.get_absolute_url(), {"from": "category=rd"})
     assert english("members:directory") == "/en/members/"
+
+
+# --- Valid HTML in the new states ----------------------------------------------------------------------
+
+
+def test_an_empty_search_and_page_3_are_valid_html_in_both_languages(client, make_member, monkeypatch):
+    monkeypatch.setattr("members.views.PAGE_SIZE", 2)
+    for _ in range(9):
+        make_member(category=RD)
+    pages = {}
+    for language in ("ro", "en"):
+        for name, query in [
+            ("empty search", "q=frezare&category=rd"),
+            ("page 3", "category=rd&page=3"),
+        ]:
+            response = client.get(f"/{language}/members/?{query}")
+            assert response.status_code == 200
+            pages[f"{name} ({language})"] = html_of(response)
+    member = Member.objects.first()
+    pages["profile with Back to results"] = html_of(
+        client.get(member.get_absolute_url(), {"from": "category=rd&page=3"})
+    )
+    assert "Back to results" in pages["profile with Back to results"]
+    assert_valid_html(pages)
