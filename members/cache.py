@@ -9,7 +9,7 @@ that sends no signal (a queryset update(), SQL) cannot leave pages stale for lon
 
 import hashlib
 import time
-from functools import wraps
+from functools import lru_cache, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -56,6 +56,7 @@ def _committed():
 
 def _new_version():
     cache.set(VERSION_KEY, time.time_ns(), timeout=settings.CACHE_VERSION_SECONDS)
+    forget_recent_version()
 
 
 def enabled():
@@ -181,25 +182,18 @@ def not_modified_early(environ):
     """The 304 that `public_page` would answer to this WSGI request, or None.
 
     Decided before Django builds its request and runs the middleware (mechatrec/wsgi.py), which
-    is most of a 304's cost (bench/README.md, "HTTP caching"): the same checks as `public_page`
+    is most of a 304's cost (bench/README.md, "The early 304"): the same checks as `public_page`
     (GET or HEAD, no session cookie, a public page's recognised parameters, a host Django
-    accepts) and the same ETag, from the URL resolver and the cache's version, without the
-    database. Anything else, or any doubt, is None: Django answers as usual.
+    accepts) and the same ETag, without the database. The version may be up to
+    RECENT_VERSION_SECONDS old (`_recent_version`). Anything else, or any doubt, is None: Django
+    answers as usual.
     """
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not environ.get("HTTP_IF_NONE_MATCH"):
         return None
     if settings.SESSION_COOKIE_NAME in parse_cookie(environ.get("HTTP_COOKIE", "")):
         return None
     request = WSGIRequest(environ)
-    language = get_language_from_path(request.path_info)
-    if language is None:
-        return None
-    try:
-        with translation.override(language):
-            match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    parameters = getattr(match.func, "public_parameters", None)
+    parameters = _public_parameters(request.path_info)
     if parameters is None:
         return None
     query, storable = canonical_query(request.GET, parameters)
@@ -210,7 +204,42 @@ def not_modified_early(environ):
         address = request.build_absolute_uri()
     except DisallowedHost:
         return None
-    etag = _etag(version(), hashlib.sha256(address.encode()).hexdigest())
+    etag = _etag(_recent_version(), hashlib.sha256(address.encode()).hexdigest())
     if etag not in parse_etags(environ["HTTP_IF_NONE_MATCH"]):
         return None
     return _shared(HttpResponseNotModified(), etag)
+
+
+@lru_cache(maxsize=4096)
+def _public_parameters(path):
+    """The recognised parameters of the public page at `path`, or None: the URL resolver's
+    answer, which does not change while the process runs."""
+    language = get_language_from_path(path)
+    if language is None:
+        return None
+    try:
+        with translation.override(language):
+            match = resolve(path)
+    except Resolver404:
+        return None
+    return getattr(match.func, "public_parameters", None)
+
+
+# A revalidation may be judged on a version this old: the shared cache's version is one network
+# round trip, as much as the rest of an early 304 (bench/README.md). A change saved through
+# another process therefore reaches revalidating proxies and browsers up to this much later;
+# one saved through this process at once (_new_version forgets it), and staff (with a session)
+# never take this path.
+RECENT_VERSION_SECONDS = 1.0
+_recent = {"read_at": float("-inf"), "version": None}
+
+
+def forget_recent_version():
+    _recent["read_at"] = float("-inf")
+
+
+def _recent_version():
+    now = time.monotonic()
+    if now - _recent["read_at"] > RECENT_VERSION_SECONDS:
+        _recent["version"], _recent["read_at"] = version(), now
+    return _recent["version"]

@@ -34,9 +34,13 @@ def _empty_cache():
     """Each test starts with an empty cache: rolled-back rows must not survive in cached pages."""
     from django.core.cache import cache
 
+    from members.cache import forget_recent_version
+
     cache.clear()
+    forget_recent_version()  # this process's memory of the cleared version, too
     yield
     cache.clear()
+    forget_recent_version()
 
 
 @pytest.fixture(autouse=True)

@@ -210,3 +210,27 @@ def test_revalidations_decided_before_django_are_only_those_django_would_answer_
     assert early("/members/") is None  # no language: Django redirects
     Member.objects.get(name="Antet Public SRL").save()
     assert early() is None  # the data changed: the tag is stale
+
+
+def test_early_revalidations_see_another_process_saving_within_a_second(client, public_urls, monkeypatch):
+    import time
+
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from members import cache as page_cache
+
+    directory = public_urls[1]
+    etag = client.get(directory)["ETag"]
+
+    def early():
+        request = RequestFactory().get(directory, headers={"if-none-match": etag})
+        return page_cache.not_modified_early(request.environ)
+
+    assert early().status_code == 304
+    # Another app server saves a change: the shared version moves, this process is not told.
+    cache.set(page_cache.VERSION_KEY, time.time_ns())
+    assert early().status_code == 304  # judged on the version read less than a second ago
+    monkeypatch.setattr(page_cache, "RECENT_VERSION_SECONDS", 0)  # that second has passed
+    assert early() is None
+    assert client.get(directory, headers={"if-none-match": etag}).status_code == 200
