@@ -162,3 +162,23 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = f"browser test skipped in CI (CI=true), which counts as a failure: {reason}"
     return report
+
+
+@pytest.fixture
+def publish(db):
+    """make(**fields): an opportunity taken through approval to published, open for 60 days
+    unless `deadline` says otherwise, with its competences and search text."""
+    from opportunities.models import Opportunity
+
+    def make(competences=(), **fields):
+        fields.setdefault("kind", Opportunity.Kind.PARTNER_SEARCH)
+        fields.setdefault("deadline", timezone.localdate() + datetime.timedelta(days=60))
+        opportunity = Opportunity(**fields)
+        opportunity.move_to(Opportunity.Status.AWAITING)
+        opportunity.move_to(Opportunity.Status.PUBLISHED)
+        opportunity.save()
+        opportunity.competences.set(competences)
+        opportunity.refresh_search_text()
+        return opportunity
+
+    return make

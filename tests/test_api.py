@@ -235,22 +235,6 @@ def test_competences_and_localities_list_the_reference_data_with_member_counts(c
     assert localities["voluntari"]["county"] == "Ilfov"
 
 
-@pytest.fixture
-def publish(db):
-    def make(competences=(), **fields):
-        fields.setdefault("kind", Opportunity.Kind.PARTNER_SEARCH)
-        fields.setdefault("deadline", timezone.localdate() + datetime.timedelta(days=60))
-        opportunity = Opportunity(**fields)
-        opportunity.move_to(Opportunity.Status.AWAITING)
-        opportunity.move_to(Opportunity.Status.PUBLISHED)
-        opportunity.save()
-        opportunity.competences.set(competences)
-        opportunity.refresh_search_text()
-        return opportunity
-
-    return make
-
-
 def titles(response):
     assert response.status_code == 200, response.content
     return [row["title"]["en"] for row in response.json()["results"]]

@@ -22,21 +22,6 @@ S = Opportunity.Status
 
 
 @pytest.fixture
-def publish(db):
-    def make(competences=(), **fields):
-        fields.setdefault("kind", Opportunity.Kind.PARTNER_SEARCH)
-        fields.setdefault("deadline", timezone.localdate() + datetime.timedelta(days=60))
-        opportunity = Opportunity(**fields)
-        opportunity.move_to(S.AWAITING)
-        opportunity.move_to(S.PUBLISHED)
-        opportunity.save()
-        opportunity.competences.set(competences)
-        return opportunity
-
-    return make
-
-
-@pytest.fixture
 def call(publish, competences):
     return publish(
         title_en="Partner for a digital twin pilot line",

@@ -3,7 +3,6 @@
 import datetime
 
 import defusedxml.ElementTree as ET
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,22 +10,6 @@ from opportunities.models import Opportunity
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 S = Opportunity.Status
-
-
-@pytest.fixture
-def publish(db):
-    def make(competences=(), **fields):
-        fields.setdefault("kind", Opportunity.Kind.PARTNER_SEARCH)
-        fields.setdefault("deadline", timezone.localdate() + datetime.timedelta(days=60))
-        opportunity = Opportunity(**fields)
-        opportunity.move_to(S.AWAITING)
-        opportunity.move_to(S.PUBLISHED)
-        opportunity.save()
-        opportunity.competences.set(competences)
-        opportunity.refresh_search_text()
-        return opportunity
-
-    return make
 
 
 def parse(response):

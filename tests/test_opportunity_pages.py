@@ -2,7 +2,6 @@
 
 import datetime
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,22 +9,6 @@ from members.models import Member
 from opportunities.models import Opportunity
 
 S = Opportunity.Status
-
-
-@pytest.fixture
-def publish(db):
-    def make(competences=(), **fields):
-        fields.setdefault("kind", Opportunity.Kind.PARTNER_SEARCH)
-        fields.setdefault("deadline", timezone.localdate() + datetime.timedelta(days=60))
-        opportunity = Opportunity(**fields)
-        opportunity.move_to(S.AWAITING)
-        opportunity.move_to(S.PUBLISHED)
-        opportunity.save()
-        opportunity.competences.set(competences)
-        opportunity.refresh_search_text()
-        return opportunity
-
-    return make
 
 
 def titles(response):
