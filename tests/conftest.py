@@ -4,8 +4,10 @@ member data made with model-bakery on top of the shipped taxonomy and gazetteer.
 import datetime
 import io
 import itertools
+import socket
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -182,3 +184,33 @@ def publish(db):
         return opportunity
 
     return make
+
+
+class Inbox:
+    """An aiosmtpd handler keeping each message's bytes as they came over the wire."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
+def free_port_for_smtp():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free port, and Django's SMTP backend sending to it."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port_for_smtp())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield inbox
+    controller.stop()

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from members.models import ContactPerson
 from opportunities.models import Message, Opportunity
-from tests.test_update_link_smtp import smtp_server  # noqa: F401 (a fixture: the real SMTP server)
 
 S = Opportunity.Status
 
@@ -180,7 +179,7 @@ def test_the_form_pages_query_counts_are_pinned(client, call, firm, django_asser
         assert client.get(call.get_absolute_url()).status_code == 200
 
 
-def test_a_message_reaches_the_office_through_a_real_smtp_server(client, call, smtp_server, settings):  # noqa: F811
+def test_a_message_reaches_the_office_through_a_real_smtp_server(client, call, smtp_server, settings):
     settings.CLUSTER_OFFICE_EMAIL = "birou@mechatrec.example"
     client.post(reverse("opportunities:contact", args=[call.slug]), {**FILLED, "name": "Ioana Știrbu"})
     (raw,) = smtp_server.messages

@@ -1,44 +1,11 @@
 """The update link travels through a real SMTP server (aiosmtpd, started by the test) with
-Django's SMTP backend, as in production."""
+Django's SMTP backend, as in production (the `smtp_server` fixture, tests/conftest.py)."""
 
 import email
 import email.policy
-import socket
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from members import selfservice
 from members.models import ContactPerson
-
-
-class Inbox:
-    """An aiosmtpd handler keeping each message's bytes as they came over the wire."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    yield inbox
-    controller.stop()
 
 
 def test_an_update_link_arrives_by_smtp_as_text_and_html_in_romanian(smtp_server, make_member, manager):
