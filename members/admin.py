@@ -5,6 +5,8 @@ import datetime
 import hashlib
 
 import tablib
+from axes import admin as axes_admin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -18,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
@@ -810,6 +813,38 @@ class ReferenceAdmin(admin.ModelAdmin):
     def member_count(self, row):
         return row.member_count
 
+    def get_deleted_objects(self, objs, request):
+        """Django lists the link rows a deletion removes as "Member_competences object (1)" under
+        "member-competence relationships"; the manager needs the members (and opportunities)
+        that will no longer list the entry."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        readable = {}
+        for relation in self.model._meta.related_objects:
+            if not relation.many_to_many or not relation.through._meta.auto_created:
+                continue
+            through, holder = relation.through, relation.field.m2m_field_name()
+            rows = through.objects.filter(
+                **{f"{relation.field.m2m_reverse_field_name()}__in": objs}
+            ).select_related(holder)
+            holder_meta = relation.related_model._meta
+            for row in rows:
+                readable[f"{capfirst(through._meta.verbose_name)}: {row}"] = (
+                    f"{capfirst(holder_meta.verbose_name)}: {getattr(row, holder)}"
+                )
+            if through._meta.verbose_name_plural in counts:
+                counts[
+                    gettext("%(holders)s that will no longer list it")
+                    % {"holders": holder_meta.verbose_name_plural}
+                ] = counts.pop(through._meta.verbose_name_plural)
+        return _replaced(deleted, readable), counts, perms_needed, protected
+
+
+def _replaced(nested, readable):
+    """The nested list of admin.utils.get_deleted_objects with each string in `readable` replaced."""
+    return [
+        _replaced(item, readable) if isinstance(item, list) else readable.get(item, item) for item in nested
+    ]
+
 
 @admin.register(Competence)
 class CompetenceAdmin(ReferenceAdmin):
@@ -1037,3 +1072,23 @@ class PendingChangeAdmin(admin.ModelAdmin):
         }
         status = 400 if error else 200
         return TemplateResponse(request, "admin/members/pendingchange/review.html", context, status=status)
+
+
+# --- django-axes' records of login attempts, in the manager's language -------------------------
+# axes ships no Romanian catalogue (ours has its strings, locale_overrides/) and names two list
+# columns after its methods, which gettext never sees.
+
+
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    @admin.display(description=_("status"))
+    def status(self, attempt):
+        return super().status(attempt)
+
+    @admin.display(description=_("expires"))
+    def expiration(self, attempt):
+        return super().expiration(attempt)
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, AccessAttemptAdmin)

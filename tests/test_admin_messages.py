@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from members import importing
 from members.models import Member
+from opportunities.models import Opportunity
 from tests.test_admin_manager import change_form_data
 
 ADD = "admin:members_member_add"
@@ -109,3 +110,16 @@ def test_the_composition_line_comes_after_the_import_and_export_buttons(manager_
 def test_a_bad_website_in_a_spreadsheet_is_explained_once(db):
     preview = importing.preview_file(b"name,category,website\nX SRL,enterprise,http://not a url\n", "x.csv")
     assert [str(error) for error in preview.errors] == ["Row 2, column “website”: Enter a valid URL."]
+
+
+def test_deleting_a_competence_names_the_members_and_opportunities_that_will_no_longer_list_it(
+    manager_client, make_member, competences
+):
+    make_member(name="Roboți Ilfov SRL", competences=competences[:1])
+    opportunity = Opportunity.objects.create(kind=Opportunity.Kind.PARTNER_SEARCH, title_en="Robot cell call")
+    opportunity.competences.add(competences[0])
+    page = manager_client.get(reverse("admin:members_competence_delete", args=[competences[0].pk])).text
+    assert "Member: Roboți Ilfov SRL" in page
+    assert "Opportunity: Robot cell call" in page
+    assert "Members that will no longer list it: 1" in page
+    assert "object (" not in page and "relationship" not in page

@@ -7,18 +7,23 @@ from pathlib import Path
 
 import django
 import pytest
+from axes.models import AccessFailureLog, AccessLog
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.contrib import admin as django_admin
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from members import importing
+from members import importing, selfservice
 from members.models import Certification, Competence, CompetenceGroup, ContactPerson, Locality, Member
 from members.text import CEDILLA_LETTERS
+from opportunities.models import Message, Opportunity
 from tests.test_importing import messy_csv
+from tests.test_self_service_form import form_data, url
 
 # Sentences of Django's and the packages' English defaults that a Romanian page must not show.
 ENGLISH = [
@@ -60,6 +65,15 @@ ENGLISH = [
     "Revert",
     "Delete",
     "Search",
+    # django-axes' records of login attempts
+    "Attempt Time",
+    "IP Address",
+    "Failed Logins",
+    "Clean up expired attempts",
+    "Meta Data",
+    "Form Data",
+    "Locked Out",
+    "Status",
 ]
 _INVISIBLE = re.compile(r"<(script|style|svg)\b.*?</\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -240,3 +254,68 @@ def test_the_history_shows_change_reasons_in_romanian(romanian_manager, manager,
     assert "Modificare în bloc" in text
     assert "revenire la versiunea nr. 1: telefonul era greșit" in text
     assert f"importul nr. {batch.pk}" in text
+
+
+@pytest.fixture
+def every_registered_admin_page(romanian_manager, manager, make_member, client):
+    """(description, response) for the list, the counts, the add form, one change form, its
+    history and its delete page of every model in the admin, the packages' models included: the
+    manager meets all of them, not only the members'."""
+    member = make_member(name="Știință Aplicată SRL", description_ro="Automatizări.")
+    contact = ContactPerson.objects.create(member=member, name="Ana Pop", email="ana@example.ro")
+    key = selfservice.issue(member, contact, manager)[1]
+    assert client.post(url(key), form_data(client, key, description_ro="Roboți.")).status_code == 302
+    importing.import_file(messy_csv(without_bad_row=True), "membri.csv", manager)
+    opportunity = Opportunity.objects.create(
+        kind=Opportunity.Kind.PARTNER_SEARCH, title_ro="Apel de robotică"
+    )
+    Message.objects.create(
+        opportunity=opportunity, name="Ion Ionescu", email="ion@example.ro", text="Suntem interesați."
+    )
+    Client().post(reverse("admin:login"), {"username": "manager", "password": "greșit"})  # an attempt
+    where = {
+        "ip_address": "192.0.2.1",
+        "user_agent": "Firefox",
+        "username": "manager",
+        "path_info": "/admin/",
+    }
+    AccessLog.objects.create(**where)
+    AccessFailureLog.objects.create(**where, locked_out=True)
+    Group.objects.create(name="Editori")
+
+    pages = []
+    for model, model_admin in django_admin.site._registry.items():
+        info = model._meta.app_label, model._meta.model_name
+        name = "{}.{}".format(*info)
+        changelist = reverse("admin:{}_{}_changelist".format(*info))
+        pages.append((f"{name} list", romanian_manager.get(changelist)))
+        pages.append((f"{name} list with counts", romanian_manager.get(changelist, {"_facets": "True"})))
+        if model_admin.has_add_permission(_request_of(manager)):
+            pages.append((f"new {name}", romanian_manager.get(reverse("admin:{}_{}_add".format(*info)))))
+        first = model._default_manager.order_by("pk").first()
+        assert first is not None, name
+        if first is None:
+            continue
+        for view in ("change", "history", "delete"):
+            response = romanian_manager.get(reverse("admin:{}_{}_{}".format(*info, view), args=[first.pk]))
+            if response.status_code != 403:  # a view the admin refuses to everybody (no delete of a log)
+                pages.append((f"{name} {view}", response))
+    return pages
+
+
+def _request_of(user):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def test_every_admin_page_of_every_registered_model_is_romanian_without_cedilla(every_registered_admin_page):
+    problems = {}
+    for description, response in every_registered_admin_page:
+        assert response.status_code == 200, (description, response.status_code)
+        text = shown_text(response.content.decode())
+        english = english_in(text)
+        cedilla = sorted({word for word in text.split() if any(ch in word for ch in CEDILLA_LETTERS)})
+        if english or cedilla:
+            problems[description] = {"english": english, "cedilla": cedilla}
+    assert problems == {}
