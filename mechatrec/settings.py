@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "sorl.thumbnail",
-    "axes",
+    "mechatrec.apps.LoginProtectionConfig",  # django-axes, named for the admin's sidebar
     "csp",
     # django-ninja (the API): listed so its Swagger UI files are served from our static files.
     "ninja",

@@ -35,6 +35,7 @@ from .models import (
     reference_fields,
     validate_fiscal_code,
 )
+from .spreadsheet import column_label
 from .text import comma_below, fold, name_key
 
 # A spreadsheet of a few hundred members is well under this; bigger is a mistake or an attack.
@@ -92,6 +93,10 @@ class Change:
     old: str
     new: str
 
+    @property
+    def label(self):
+        return column_label(self.column)
+
 
 @dataclass
 class CellError:
@@ -123,7 +128,7 @@ class Kept:
         moment = timezone.localtime(self.when)
         at = moment.strftime("%H:%M" if moment.date() == timezone.localdate() else "%d.%m.%Y %H:%M")
         return _("%(column)s: would undo %(user)s's change of %(time)s (%(file)s → %(today)s)") % {
-            "column": self.column,
+            "column": f"{column_label(self.column)} ({self.column})",
             "user": self.user,
             "time": at,
             "file": self.file or "—",
@@ -473,12 +478,19 @@ def _parse_date(text):
     raise ValidationError(_("“%(value)s” is not a date (use 2024-03-31 or 31.03.2024)") % {"value": text})
 
 
-def display(value):
-    """How a value is shown in the preview's old → new."""
+# Columns whose codes ("enterprise", "small") the preview shows by their label.
+CHOICE_COLUMNS = {"category": Member.Category, "size": Member.Size}
+
+
+def display(value, column=""):
+    """How a value is shown in the preview's old → new, in the active language: a category or
+    size by its label, a flag as yes/no, competences… by their slugs as the file writes them."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return yes_no(value)
+        return str(_("yes") if value else _("no"))
+    if column in CHOICE_COLUMNS and value:
+        return str(CHOICE_COLUMNS[column](value).label)
     if isinstance(value, list | set | frozenset):
         return "; ".join(sorted(c.slug for c in value))
     if isinstance(value, Locality):
@@ -572,7 +584,7 @@ def _compare(row, columns):
             row.errors.append(CellError(row.number, "category", _("a new member needs a category")))
             return
         row.status = "new"
-        row.changes = [Change(c, "", display(_new_value(row, c))) for c in columns if _new_value(row, c)]
+        row.changes = [Change(c, "", display(_new_value(row, c), c)) for c in columns if _new_value(row, c)]
         return
     _keep_stored_spelling(row)
     for column in columns:
@@ -585,7 +597,7 @@ def _compare(row, columns):
                 continue
             old, new = current_value(row.member, column), row.values[SIMPLE_FIELDS[column]]
         if old != new:
-            row.changes.append(Change(column, display(old), display(new)))
+            row.changes.append(Change(column, display(old, column), display(new, column)))
     row.status = "updated" if row.changes else "unchanged"
 
 

@@ -16,7 +16,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .columns import PUBLIC_COLUMNS, export_rows
+from .columns import PUBLIC_COLUMNS, SOURCES, export_rows
 from .composition import category_plural
 from .dimensions import BY_PARAM, DIMENSIONS, MANY
 from .models import Member
@@ -37,19 +37,19 @@ WIDTHS = {"name": 40, "website": 30, "address": 30, "profile": 50} | dict.fromke
 MAX_FILE_NAME_WORDS = 80  # characters of the filter part of a file name
 
 
+def column_label(column):
+    """A spreadsheet column's name in the active language: the admin's field name ("Telefon" for
+    phone), or the panel's legend for a many-valued column."""
+    if column in MANY_COLUMNS:
+        return str(BY_PARAM[LABELLED[column]].legend)
+    if column == "county":
+        return gettext("County")
+    return str(capfirst(Member._meta.get_field(SOURCES[column].split("__")[0]).verbose_name))
+
+
 def headers():
-    """Each column's header in the active language: the admin's field names, the panel's legends."""
-    names = {}
-    for column in COLUMNS:
-        if column in MANY_COLUMNS:
-            names[column] = str(BY_PARAM[LABELLED[column]].legend)
-        elif column == "county":
-            names[column] = gettext("County")
-        elif column == "locality":
-            names[column] = capfirst(Member._meta.get_field("locality").verbose_name)
-        else:
-            names[column] = capfirst(Member._meta.get_field(column).verbose_name)
-    return [str(names[column]) for column in COLUMNS] + [gettext("Profile")]
+    """Each column's header in the active language, then the profile's address."""
+    return [column_label(column) for column in COLUMNS] + [gettext("Profile")]
 
 
 def file_name(filterset, today):

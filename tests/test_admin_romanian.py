@@ -74,6 +74,7 @@ ENGLISH = [
     "Form Data",
     "Locked Out",
     "Status",
+    "Axes",
 ]
 _INVISIBLE = re.compile(r"<(script|style|svg)\b.*?</\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -319,3 +320,21 @@ def test_every_admin_page_of_every_registered_model_is_romanian_without_cedilla(
         if english or cedilla:
             problems[description] = {"english": english, "cedilla": cedilla}
     assert problems == {}
+
+
+def test_the_import_preview_names_fields_and_values_in_romanian(romanian_manager, db):
+    csv = (
+        "name;category;size;phone;offers_subcontracting\n"
+        "Ţesături Tehnice SRL;întreprindere;mică;021 444 5555;da\n"
+    )
+    page = romanian_manager.post(
+        reverse("admin:members_member_import"),
+        {"file": SimpleUploadedFile("membri.csv", csv.encode("cp1250"))},
+    ).content.decode()
+    text = shown_text(page).replace(" :", ":")
+    assert "Citit ca Windows-1250." in text
+    assert "Țesături Tehnice SRL" in text and not any(c in text for c in CEDILLA_LETTERS)
+    assert "Categorie (category): întreprindere" in text
+    assert "Mărimea organizației (size): Întreprindere mică (10–49 de angajați)" in text
+    assert "Preia lucrări în subcontractare (offers_subcontracting): da" in text
+    assert "enterprise" not in text.replace("(category)", "")

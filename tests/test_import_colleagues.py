@@ -65,7 +65,9 @@ def test_a_field_a_colleague_changed_after_the_export_is_kept_and_the_preview_sa
     assert [(c.column, c.old, c.new) for c in row.changes] == [
         ("website", "https://vechi.example.ro", "https://nou.example.ro")
     ]
-    expected = f"Kept: phone: would undo ioana's change of {change_time(member)} (021 111 → 021 222)"
+    expected = (
+        f"Kept: Public phone (phone): would undo ioana's change of {change_time(member)} (021 111 → 021 222)"
+    )
     assert expected in page
     assert "1 field was changed in the admin after the value this file holds" in page
     assert "Overwrite their changes with the file" in page
@@ -107,7 +109,9 @@ def test_a_colleagues_edit_between_preview_and_confirmation_is_kept_after_the_re
     assert refused.status_code == 409
     page = html.unescape(" ".join(refused.content.decode().split()))
     assert "The members changed since the preview" in page
-    assert re.search(r"Kept: phone: would undo ioana's change of \d\d:\d\d \(021 111 → 021 222\)", page)
+    assert re.search(
+        r"Kept: Public phone \(phone\): would undo ioana's change of \d\d:\d\d \(021 111 → 021 222\)", page
+    )
 
     client.post(
         reverse("admin:members_member_import"), {"_confirm": "1", "digest": response.context["digest"]}
@@ -135,7 +139,7 @@ def test_the_import_command_lists_kept_fields_and_overwrites_only_when_told(
 
     call_command("import_members", str(path), "--user", "manager")
     output = capsys.readouterr().out
-    assert f"row 2: kept: phone: would undo ioana's change of {change_time(member)}" in output
+    assert f"row 2: kept: Public phone (phone): would undo ioana's change of {change_time(member)}" in output
     assert Member.objects.get(pk=member.pk).phone == "021 222"
 
     call_command("import_members", str(path), "--user", "manager", "--overwrite-their-changes")
