@@ -80,3 +80,53 @@ def test_the_manager_reverts_chosen_fields_after_seeing_the_differences(
     latest = page.locator("#change-history tbody tr").first
     expect(latest).to_contain_text("Datele vechi erau corecte")
     expect(latest).to_contain_text(manager.username)
+
+
+def test_the_bulk_edit_lists_competences_in_columns_on_a_desktop_and_one_column_on_a_phone(
+    manager_page, live_server, make_member
+):
+    members = [make_member(), make_member()]
+    page = manager_page
+    for width, columns in ((1280, 3), (375, 1)):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/admin/members/member/")
+        for member in members:
+            page.get_by_role("row").filter(has_text=member.name).get_by_role("checkbox").check()
+        page.get_by_role("combobox", name="Action").select_option(label="Edit the selected members together…")
+        page.get_by_role("button", name=re.compile("^(Go|Run)$")).click()
+        boxes = page.get_by_role("group", name="Add competences").get_by_role("checkbox").all()
+        assert len(boxes) == Competence.objects.count()
+        assert len({round(box.bounding_box()["x"]) for box in boxes}) == columns
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_on_a_phone_the_import_preview_revert_preview_and_history_fit_the_screen(
+    manager_page, live_server, make_member, tmp_path
+):
+    member = make_member(name="Institutul de Cercetări în Senzori Avansați", fiscal_code="171017031")
+    member.phone, member.short_description_ro = (
+        "021 999 9999",
+        "Entitate de cercetare-dezvoltare din Sectorul 5",
+    )
+    member.save()
+    page = manager_page
+    page.set_viewport_size({"width": 375, "height": 812})
+    spreadsheet = tmp_path / "membri.csv"
+    spreadsheet.write_bytes(
+        "name;fiscal_code;short_description_ro;website\n"
+        "INSTITUTUL DE CERCETĂRI ÎN SENZORI AVANSAŢI;RO171017031;Senzori şi traductoare;"
+        "https://institutul-de-cercetari-in-senzori-avansati.example.ro/despre-noi/laboratoare\n".encode(
+            "cp1250"
+        )
+    )
+    page.goto(f"{live_server.url}/admin/members/member/import/")
+    page.locator("input[type=file]").set_input_files(spreadsheet)
+    page.locator("#content form [type=submit]").click()
+    expect(page.locator(".spelling-kept")).to_be_visible()
+    pages = {"import preview": page.evaluate("document.documentElement.scrollWidth")}
+    page.goto(f"{live_server.url}/admin/members/member/{member.pk}/history/")
+    pages["history"] = page.evaluate("document.documentElement.scrollWidth")
+    page.locator("#change-history a[href*='/history/']").last.click()
+    expect(page.locator("table.revert-preview")).to_be_visible()
+    pages["revert preview"] = page.evaluate("document.documentElement.scrollWidth")
+    assert pages == dict.fromkeys(pages, 375)
