@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from opportunities.models import Message, Opportunity
 
@@ -63,3 +63,14 @@ def test_nul_characters_are_refused_with_a_message_not_a_500(client, two_open):
 def test_the_privacy_page_explains_what_the_contact_forms_keep(client, db):
     assert "Messages to the cluster office" in client.get("/en/privacy/").text
     assert "păstrăm o amprentă criptografică" in client.get("/ro/privacy/").text
+
+
+def test_romanian_dates_write_month_and_day_names_in_lower_case(client, two_open):
+    deadline = two_open[0].deadline
+    listing = client.get("/ro/opportunities/").text
+    with translation.override("ro"):
+        shown = formats.date_format(deadline)
+        assert formats.date_format(datetime.date(2027, 1, 8)) == "8 ianuarie 2027"
+        assert formats.date_format(datetime.date(2027, 1, 8), "l, j F Y") == "vineri, 8 ianuarie 2027"
+    assert f"termen-limită {shown}" in listing
+    assert shown.split()[1].islower()
