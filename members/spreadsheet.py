@@ -52,9 +52,10 @@ def headers():
     return [column_label(column) for column in COLUMNS] + [gettext("Profile")]
 
 
-def file_name(filterset, today):
+def file_name(filterset, today, extension="xlsx"):
     """'mechatrec-membri-intreprinderi-2026-12-01.xlsx': what was filtered, in the page's
-    language, as plain ASCII (every browser and mail client keeps such a name intact)."""
+    language, as plain ASCII (every browser and mail client keeps such a name intact). The CSV
+    and JSON downloads are named the same way."""
     words = [gettext("members")]
     for dimension in DIMENSIONS:
         labels = {option.value: option.label for option in filterset.options[dimension.param]}
@@ -64,7 +65,7 @@ def file_name(filterset, today):
     if filterset.query:
         words.append(filterset.query)
     described = slugify(fold(" ".join(words)))[:MAX_FILE_NAME_WORDS].strip("-")
-    return f"mechatrec-{described}-{today.isoformat()}.xlsx"
+    return f"mechatrec-{described}-{today.isoformat()}.{extension}"
 
 
 def workbook(queryset, options, profile_url):

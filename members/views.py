@@ -158,14 +158,17 @@ def organisation_json_ld(request, member):
 
 
 def _export_rows(request):
-    """The public columns only: no e-mail addresses (see columns.PUBLIC_COLUMNS)."""
-    members = MemberFilter(request.GET).members()
-    return members, export_rows(members, chunk_size=EXPORT_CHUNK, columns=PUBLIC_COLUMNS)
+    """The filter, its members and their rows: the public columns only, no e-mail addresses
+    (see columns.PUBLIC_COLUMNS)."""
+    filterset = MemberFilter(request.GET)
+    members = filterset.members()
+    return filterset, members, export_rows(members, chunk_size=EXPORT_CHUNK, columns=PUBLIC_COLUMNS)
 
 
-def _attachment(response, extension):
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="mechatrec-members-{stamp}.{extension}"'
+def _attachment(response, filterset, extension):
+    """A download named after what was filtered, as the Excel file is."""
+    name = spreadsheet.file_name(filterset, timezone.localdate(), extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -177,7 +180,7 @@ class _Echo:
 
 
 def export_csv(request):
-    _queryset, rows = _export_rows(request)
+    filterset, _members, rows = _export_rows(request)
     writer = csv.DictWriter(_Echo(), fieldnames=PUBLIC_COLUMNS)
 
     def lines():
@@ -192,19 +195,21 @@ def export_csv(request):
                 batch = []
         yield "".join(batch)
 
-    return _attachment(StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), "csv")
+    return _attachment(
+        StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), filterset, "csv"
+    )
 
 
 def export_json(request):
-    queryset, rows = _export_rows(request)
+    filterset, members, rows = _export_rows(request)
 
     def chunks():
-        yield f'{{"count": {queryset.count()}, "results": ['
+        yield f'{{"count": {members.count()}, "results": ['
         for index, row in enumerate(rows):
             yield ("," if index else "") + json.dumps(row, ensure_ascii=False)
         yield "]}"
 
-    return _attachment(StreamingHttpResponse(chunks(), content_type="application/json"), "json")
+    return _attachment(StreamingHttpResponse(chunks(), content_type="application/json"), filterset, "json")
 
 
 # --- Open data: an Excel file, a vCard per member, a feed of new members --------------------------

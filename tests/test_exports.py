@@ -189,3 +189,19 @@ def test_a_search_exports_the_published_members_holding_every_word_in_name_order
     assert [row["name"] for row in rows] == [row["name"] for row in data["results"]] == expected
     # The same members as the plain search of the text, which the admin uses.
     assert expected == [member.name for member in Member.objects.published().search(query)]
+
+
+def test_csv_and_json_files_are_named_after_what_was_filtered_in_the_page_language(client, make_member):
+    make_member(category=Member.Category.ENTERPRISE)
+    today = timezone.localdate().isoformat()
+    with translation.override("ro"):
+        csv_url, json_url = reverse("members:export_csv"), reverse("members:export_json")
+    for address, extension in ((csv_url, "csv"), (json_url, "json")):
+        response = client.get(address, {"category": "enterprise", "q": "robot"})
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="mechatrec-membri-intreprinderi-robot-{today}.{extension}"'
+        )
+    assert (
+        export_csv(client)[0]["Content-Disposition"]
+        == f'attachment; filename="mechatrec-members-{today}.csv"'
+    )
