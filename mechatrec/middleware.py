@@ -84,3 +84,28 @@ class PrivateByDefaultMiddleware:
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+# Answers outside /ro/ and /en/ that read the same in every language: the API gives both
+# languages' texts side by side, the sitemaps list both languages' addresses.
+SAME_IN_EVERY_LANGUAGE = ("/api/", "/sitemap", "/robots.txt")
+
+
+class SameInEveryLanguageMiddleware:
+    """Takes LocaleMiddleware's `Vary: Accept-Language` off the answers that do not depend on
+    the language: Django adds it to every answer outside the language prefixes, and a CDN then
+    keeps one copy of the API or the sitemap per browser language. Listed just before
+    LocaleMiddleware, so it sees the answer after LocaleMiddleware has marked it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(SAME_IN_EVERY_LANGUAGE) and response.has_header("Vary"):
+            kept = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() != "accept-language"]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response

@@ -45,11 +45,10 @@ def test_public_pages_are_shared_for_a_minute_and_revalidated_by_browsers(client
         assert cache_control == {"public", "max-age=0", "s-maxage=60", "stale-while-revalidate=300"}, url
         assert response["ETag"].startswith('"')
         assert response["X-Accel-Expires"] == "60"  # nginx's lifetime (it reads no s-maxage)
-        # The language is in the path: nothing else makes two visitors' pages differ. (The
-        # sitemaps, outside the language prefixes, get LocaleMiddleware's Vary: Accept-Language,
-        # though they list both languages whatever the browser's: harmless, if a shade wasteful.)
+        # The language is in the path (or, for the sitemaps, both languages are in every
+        # answer): nothing else makes two visitors' pages differ.
         assert "Cookie" not in response.get("Vary", "")
-        assert "Accept-Language" not in response.get("Vary", "") or url.startswith("/sitemap"), url
+        assert "Accept-Language" not in response.get("Vary", ""), url
 
 
 def test_the_shared_lifetime_follows_the_setting(client, public_urls, settings):
@@ -234,3 +233,13 @@ def test_early_revalidations_see_another_process_saving_within_a_second(client, 
     monkeypatch.setattr(page_cache, "RECENT_VERSION_SECONDS", 0)  # that second has passed
     assert early() is None
     assert client.get(directory, headers={"if-none-match": etag}).status_code == 200
+
+
+def test_the_api_sitemaps_and_robots_read_the_same_in_every_language_and_say_so(client, make_member):
+    make_member(name="Roboți Ilfov SRL", short_description_ro="Roboți.", short_description_en="Robots.")
+    for url in ("/api/v1/members/?facets=1", "/api/v1/competences/", "/sitemap.xml", "/robots.txt"):
+        answers = [client.get(url, headers={"accept-language": language}) for language in ("ro", "en", "de")]
+        assert len({answer.content for answer in answers}) == 1, url
+        assert "Accept-Language" not in answers[0].get("Vary", ""), url
+    # The admin, outside the language prefixes too, does answer in the browser's language.
+    assert "Accept-Language" in client.get("/admin/login/").get("Vary", "")
