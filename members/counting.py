@@ -31,6 +31,12 @@ DEFER = "members.defer_counting"  # "on": this transaction calls rebuild() at it
 NEWEST_INDEX = (
     f"CREATE INDEX IF NOT EXISTS {FACTS}_newest ON {FACTS} (member_since DESC NULLS LAST, name_key)"
 )
+# The directory sorted by founding year, oldest or youngest first: a page is a stretch of one of
+# these instead of a sort of every member (36 ms → 0.1 ms at 100,000 members, bench/README.md).
+FOUNDED_INDEXES = (
+    f"CREATE INDEX IF NOT EXISTS {FACTS}_oldest_founded ON {FACTS} (founded ASC NULLS LAST, name_key)",
+    f"CREATE INDEX IF NOT EXISTS {FACTS}_youngest_founded ON {FACTS} (founded DESC NULLS LAST, name_key)",
+)
 # The directory's search: every typed word is the prefix of a word of the document.
 SEARCH_INDEX = f"CREATE INDEX {FACTS}_document ON {FACTS} USING gin (document)"
 
@@ -153,6 +159,7 @@ def _postgresql(single, many):
         f"CREATE INDEX {FACTS}_name_key ON {FACTS} (name_key)",
         f"CREATE INDEX {FACTS}_category_name_key ON {FACTS} (category, name_key)",
         NEWEST_INDEX,  # the directory's "newest" sort and the home page's newest members
+        *FOUNDED_INDEXES,  # its two "founded" sorts
         f"CREATE TABLE {CELLS} AS {cells_select('postgresql', single=single, many=many)} WITH NO DATA",
         # The triggers' upsert (see the order of `keys` above).
         f"CREATE UNIQUE INDEX {CELLS}_key ON {CELLS} ({keys}) NULLS NOT DISTINCT",
