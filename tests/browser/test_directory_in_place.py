@@ -239,7 +239,7 @@ def test_without_javascript_the_same_journey_works_with_buttons_and_links(
     with page.expect_navigation():
         page.get_by_role("link", name="Page 3").click()
     expect(page.locator(".page-status")).to_have_text("Page 3 of 3")
-    # (axe needs JavaScript in the page; page 3 itself is checked with it above.)
+    # (axe on this page as it is without JavaScript: the test after this one.)
     # A profile reached from here leads back to this very page.
     with page.expect_navigation():
         page.locator(".card-title a").first.click()
@@ -258,3 +258,23 @@ def test_without_javascript_the_same_journey_works_with_buttons_and_links(
     assert re.search(
         r"Show all \d+", page.locator('.facet[data-param="competence"] .show-all summary').inner_text()
     )
+
+
+@WIDTHS
+def test_without_javascript_the_directory_and_a_profile_meet_wcag(page, live_server, listed_members, width):
+    """axe runs inside the page, so instead of switching JavaScript off the site's own scripts are
+    blocked: what remains is the page a browser without JavaScript shows (the public pages have no
+    <noscript> content that would differ)."""
+    page.route(re.compile(r"/static/.*\.js(\?.*)?$"), lambda route: route.abort())
+    page.set_viewport_size({"width": width, "height": 900})
+    member = Member.objects.filter(is_published=True).order_by("name").first()
+    for path in (
+        "/en/members/?category=enterprise&sort=newest&page=3",
+        "/en/members/?q=frezare-nimic",
+        f"/ro/members/{member.slug}/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert "js" not in (page.locator("html").get_attribute("class") or "").split(), path
+        if page.locator(".filters-panel").count():
+            unfold_filters(page)
+        assert_no_axe_violations(page)
