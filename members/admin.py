@@ -5,8 +5,6 @@ import datetime
 import hashlib
 
 import tablib
-from axes import admin as axes_admin
-from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -29,7 +27,7 @@ from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 from sorl.thumbnail import get_thumbnail
 
-from . import changes, importing, logos, selfservice
+from . import changes, importing, logos, package_admin, selfservice  # noqa: F401 (package_admin registers)
 from .columns import COLUMNS
 from .composition import composition
 from .dimensions import MANY
@@ -1072,23 +1070,3 @@ class PendingChangeAdmin(admin.ModelAdmin):
         }
         status = 400 if error else 200
         return TemplateResponse(request, "admin/members/pendingchange/review.html", context, status=status)
-
-
-# --- django-axes' records of login attempts, in the manager's language -------------------------
-# axes ships no Romanian catalogue (ours has its strings, locale_overrides/) and names two list
-# columns after its methods, which gettext never sees.
-
-
-class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
-    @admin.display(description=_("status"))
-    def status(self, attempt):
-        return super().status(attempt)
-
-    @admin.display(description=_("expires"))
-    def expiration(self, attempt):
-        return super().expiration(attempt)
-
-
-if admin.site.is_registered(AccessAttempt):
-    admin.site.unregister(AccessAttempt)
-    admin.site.register(AccessAttempt, AccessAttemptAdmin)

@@ -11,7 +11,7 @@ from axes.models import AccessFailureLog, AccessLog
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.contrib import admin as django_admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client, RequestFactory
@@ -75,6 +75,11 @@ ENGLISH = [
     "Locked Out",
     "Status",
     "Axes",
+    # the permissions in the users' and groups' forms, as Django stores their names
+    "Can add",
+    "Can change",
+    "Can delete",
+    "Can view",
 ]
 _INVISIBLE = re.compile(r"<(script|style|svg)\b.*?</\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -338,3 +343,15 @@ def test_the_import_preview_names_fields_and_values_in_romanian(romanian_manager
     assert "Mărimea organizației (size): Întreprindere mică (10–49 de angajați)" in text
     assert "Preia lucrări în subcontractare (offers_subcontracting): da" in text
     assert "enterprise" not in text.replace("(category)", "")
+
+
+def test_permissions_read_in_romanian_and_a_group_saves_with_them(romanian_manager):
+    page = romanian_manager.get(reverse("admin:auth_group_add")).content.decode()
+    assert ">Catalogul membrilor | membru | poate adăuga</option>" in page
+    assert ">Oportunități | mesaj | poate vedea</option>" in page
+    chosen = Permission.objects.filter(codename__in=["view_member", "change_member"])
+    response = romanian_manager.post(
+        reverse("admin:auth_group_add"), {"name": "Editori", "permissions": [p.pk for p in chosen]}
+    )
+    assert response.status_code == 302
+    assert set(Group.objects.get(name="Editori").permissions.all()) == set(chosen)
