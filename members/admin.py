@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -42,6 +43,7 @@ from .models import (
     PendingChange,
     UpdateLink,
     fiscal_code_variants,
+    normalize_fiscal_code,
 )
 from .resources import MemberExportResource
 
@@ -172,6 +174,13 @@ class MemberAdminForm(forms.ModelForm):
             # From the database, not the instance, which a caller may have changed before the form.
             current = Member.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
             self.fields["opened_at"].initial = current.isoformat() if current else ""
+        # "RO 523 391 258" is 14 characters: the box takes what people type (RO, spaces) and the
+        # code is stored without them, so the model's 12 characters apply after clean_fiscal_code.
+        if "fiscal_code" in self.fields:
+            field = self.fields["fiscal_code"]
+            field.max_length = 20
+            field.widget.attrs["maxlength"] = "20"
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -183,6 +192,7 @@ class MemberAdminForm(forms.ModelForm):
         return self._refuse_a_clash("name")
 
     def clean_fiscal_code(self):
+        self.cleaned_data["fiscal_code"] = normalize_fiscal_code(self.cleaned_data.get("fiscal_code") or "")
         return self._refuse_a_clash("fiscal_code")
 
     def _refuse_a_clash(self, field):

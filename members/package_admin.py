@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.forms import ModelMultipleChoiceField
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -36,9 +37,16 @@ class PermissionField(ModelMultipleChoiceField):
 
 
 class TranslatedPermissions:
+    """Only the permissions of what the admin shows: the history's copies ("historical membru"),
+    link tables and internal tables (member facts, thumbnails' keys) grant nothing a person
+    could use, and only crowd the list."""
+
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         if db_field.name in ("permissions", "user_permissions"):
-            kwargs.setdefault("queryset", Permission.objects.select_related("content_type"))
+            shown = ContentType.objects.get_for_models(*admin.site._registry, for_concrete_models=False)
+            kwargs["queryset"] = Permission.objects.filter(content_type__in=shown.values()).select_related(
+                "content_type"
+            )
             kwargs["form_class"] = PermissionField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

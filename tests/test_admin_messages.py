@@ -2,6 +2,8 @@
 are found however they are typed, wrong history addresses answer 404, the export page says what
 it exports."""
 
+import re
+
 import pytest
 from django import forms
 from django.urls import reverse
@@ -123,3 +125,11 @@ def test_deleting_a_competence_names_the_members_and_opportunities_that_will_no_
     assert "Opportunity: Robot cell call" in page
     assert "Members that will no longer list it: 1" in page
     assert "object (" not in page and "relationship" not in page
+
+
+def test_a_fiscal_code_typed_with_ro_and_spaces_is_taken_whole_and_stored_as_digits(manager_client):
+    form = manager_client.get(reverse(ADD)).text
+    assert re.search(r'name="fiscal_code"[^>]*maxlength="20"', form)
+    response = add_member(manager_client, name="Cod Lung SRL", fiscal_code="RO 523 391 258")
+    assert response.status_code == 302, response.text
+    assert Member.objects.get(name="Cod Lung SRL").fiscal_code == "523391258"

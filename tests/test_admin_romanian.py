@@ -346,6 +346,7 @@ def test_permissions_read_in_romanian_and_a_group_saves_with_them(romanian_manag
     page = romanian_manager.get(reverse("admin:auth_group_add")).content.decode()
     assert ">Catalogul membrilor | membru | poate adăuga</option>" in page
     assert ">Oportunități | mesaj | poate vedea</option>" in page
+    assert "historical" not in page and "Historical" not in page and "member facts" not in page
     chosen = Permission.objects.filter(codename__in=["view_member", "change_member"])
     response = romanian_manager.post(
         reverse("admin:auth_group_add"), {"name": "Editori", "permissions": [p.pk for p in chosen]}
