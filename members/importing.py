@@ -484,7 +484,7 @@ CHOICE_COLUMNS = {"category": Member.Category, "size": Member.Size}
 
 def display(value, column=""):
     """How a value is shown in the preview's old → new, in the active language: a category or
-    size by its label, a flag as yes/no, competences… by their slugs as the file writes them."""
+    size by its label, a flag as yes/no, competences… by their names."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -492,7 +492,7 @@ def display(value, column=""):
     if column in CHOICE_COLUMNS and value:
         return str(CHOICE_COLUMNS[column](value).label)
     if isinstance(value, list | set | frozenset):
-        return "; ".join(sorted(c.slug for c in value))
+        return "; ".join(sorted(str(row) for row in value))
     if isinstance(value, Locality):
         return value.name
     if isinstance(value, datetime.date):

@@ -326,8 +326,8 @@ def test_every_admin_page_of_every_registered_model_is_romanian_without_cedilla(
 
 def test_the_import_preview_names_fields_and_values_in_romanian(romanian_manager, db):
     csv = (
-        "name;category;size;phone;offers_subcontracting\n"
-        "Ţesături Tehnice SRL;întreprindere;mică;021 444 5555;da\n"
+        "name;category;size;phone;offers_subcontracting;competences\n"
+        "Ţesături Tehnice SRL;întreprindere;mică;021 444 5555;da;industrial-robotics\n"
     )
     page = romanian_manager.post(
         reverse("admin:members_member_import"),
@@ -339,6 +339,7 @@ def test_the_import_preview_names_fields_and_values_in_romanian(romanian_manager
     assert "Categorie (category): întreprindere" in text
     assert "Mărimea organizației (size): Întreprindere mică (10–49 de angajați)" in text
     assert "Preia lucrări în subcontractare (offers_subcontracting): da" in text
+    assert "Competențe (competences): Robotică industrială" in text
     assert "enterprise" not in text.replace("(category)", "")
 
 
