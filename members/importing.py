@@ -151,6 +151,11 @@ class RowResult:
     kept_spelling: str = ""
     kept: list = field(default_factory=list)  # [Kept]: colleagues' changes the file would undo
 
+    @property
+    def is_quiet(self):
+        """Unchanged, with nothing to tell the manager."""
+        return self.status == "unchanged" and not self.kept and not self.kept_spelling
+
 
 @dataclass
 class Preview:
@@ -181,6 +186,16 @@ class Preview:
     @property
     def kept(self):
         return [kept for row in self.rows for kept in row.kept]
+
+    @property
+    def rows_to_read(self):
+        """The rows that do something or say something: new, updated, in error, with a field
+        kept or a spelling kept. A file of 150 members with one change shows that one first."""
+        return [row for row in self.rows if not row.is_quiet]
+
+    @property
+    def quiet_rows(self):
+        return [row for row in self.rows if row.is_quiet]
 
     def fingerprint(self):
         """Identifies what this preview would do; the confirmation must match what was shown."""

@@ -163,3 +163,22 @@ def test_competences_a_colleague_changed_after_the_export_are_kept_too(
     assert set(member.competences.all()) == set(competences[:2])  # kept
     importing.import_file(content, "members.csv", manager, overwrite_their_changes=True)
     assert list(member.competences.all()) == competences[:1]  # overwritten when asked
+
+
+def test_in_a_long_file_the_kept_field_and_the_choice_come_first_and_unchanged_rows_are_folded(
+    client, manager, colleague, member, make_member
+):
+    for _i in range(30):
+        make_member()
+    client.force_login(manager)
+    content = export_csv(client)
+    edit_in_admin(colleague, member, phone="021 222")
+
+    page = " ".join(upload(client, content).content.decode().split())
+    choice, kept = page.index('name="overwrite"'), page.index("Kept: Public phone (phone)")
+    folded = page.index('<details class="import-quiet">')
+    assert choice < kept < folded
+    assert "30 rows change nothing" in page
+    assert page.count('class="import-unchanged"') == 31  # the kept row shown first is unchanged too
+    # Ticked at the top, the choice still belongs to the confirmation form at the bottom.
+    assert 'form="import-confirm"' in page and '<form method="post" id="import-confirm">' in page
