@@ -390,6 +390,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     form only for staff who may change the object: simple-history checks only the view
     permission before it saves a POST."""
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return changes.HistoryDisplay(self.model, historical_record)
+
     def history_view(self, request, object_id, extra_context=None):
         self._pk_or_404(object_id)
         return super().history_view(request, object_id, extra_context)

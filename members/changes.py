@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .dimensions import MANY
 from .models import Member
@@ -151,18 +153,51 @@ def _shown(member, model_field, version=None):
             _version_rows(version, model_field.name) if version else getattr(member, model_field.name).all()
         )
         return ", ".join(sorted(str(row) for row in rows)) or "—"
-    value = getattr(member, model_field.name)
-    if model_field.choices:
-        return str(getattr(member, f"get_{model_field.name}_display")()) or "—"
+    return shown_value(model_field, getattr(member, model_field.name))
+
+
+def shown_value(model_field, value):
+    """A field's value as a person reads it, in the active language: a choice by its label, a
+    flag as yes/no, a date as dates are written, a logo by its file name, nothing as "—"."""
+    if model_field.choices and value not in (None, ""):
+        return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if model_field.name == "logo":
-        return value.name.rsplit("/", 1)[-1] if value else "—"
+        name = getattr(value, "name", value)
+        return name.rsplit("/", 1)[-1] if name else "—"
     if value in (None, ""):
         return "—"
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(value, "DATETIME_FORMAT")
     if isinstance(value, datetime.date):
         return formats.date_format(value, "DATE_FORMAT")
     return str(value)
+
+
+class HistoryDisplay(HistoricalRecordContextHelper):
+    """simple-history's list of changes in a history entry, as the revert preview writes values
+    (shown_value): "da → nu", "Întreprindere mică", "1 decembrie 2026", competences by their
+    names in full, where simple-history writes False → True, small, 2026-12-01 and cuts lists to
+    "[30 chars]"."""
+
+    LONGEST = 300  # characters of a long text (a description) shown before "…"
+
+    def prepare_delta_change_value(self, change, value):
+        model_field = self.model._meta.get_field(change.field)
+        if model_field.many_to_many:
+            held = super().prepare_delta_change_value(change, value)  # rows, or their ids
+            ids = [item for item in held if not hasattr(item, "pk")]
+            rows = [item for item in held if hasattr(item, "pk")]
+            rows += model_field.related_model.objects.in_bulk(ids).values() if ids else []
+            return ", ".join(sorted(str(row) for row in rows)) or "—"
+        return shown_value(model_field, value)
+
+    def stringify_delta_change_values(self, change, old, new):
+        return tuple(
+            conditional_escape(text if len(text) <= self.LONGEST else text[: self.LONGEST] + "…")
+            for text in (str(old), str(new))
+        )
 
 
 class RestoreRefused(Exception):

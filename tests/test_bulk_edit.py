@@ -4,6 +4,7 @@ or removed, size, the two flags and the verified date; one history entry per mem
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from members.models import Certification, Member
@@ -82,8 +83,35 @@ def test_the_history_page_shows_what_a_bulk_edit_changed(manager_client, make_me
     page = manager_client.get(reverse("admin:members_member_history", args=[member.pk])).content.decode()
     page = " ".join(page.split())
     assert "Bulk edit" in page
-    assert "<strong>Size:</strong> micro &nbsp;&rarr;&nbsp;&nbsp;large" in page
-    assert f"<strong>Competences:</strong> [] &nbsp;&rarr;&nbsp;&nbsp;[{competences[0].name_en}]" in page
+    assert (
+        "<strong>Size:</strong> micro (under 10 employees) &nbsp;&rarr;&nbsp;&nbsp;"
+        "large (250 employees or more)" in page
+    )
+    assert f"<strong>Competences:</strong> — &nbsp;&rarr;&nbsp;&nbsp;{competences[0].name_en}" in page
+
+
+def test_the_history_reads_values_in_romanian_as_the_revert_preview_does(
+    manager_client, manager, make_member, competences
+):
+    member = make_member(name="Alfa SRL", size="micro", offers_subcontracting=False)
+    names = ", ".join(sorted(c.name_ro for c in competences[:3]))
+    apply_bulk_edit(
+        manager_client,
+        member,
+        add_competences=[c.pk for c in competences[:3]],
+        size="medium",
+        offers_subcontracting="yes",
+        verified_on="2026-12-01",
+    )
+    romanian = Client(headers={"accept-language": "ro"})
+    romanian.force_login(manager)
+    page = " ".join(romanian.get(reverse("admin:members_member_history", args=[member.pk])).text.split())
+    arrow = "&nbsp;&rarr;&nbsp;&nbsp;"
+    assert f"<strong>Preia lucrări în subcontractare:</strong> nu {arrow}da" in page
+    assert f"<strong>Mărimea organizației:</strong> Microîntreprindere (sub 10 angajați) {arrow}" in page
+    assert f"<strong>Date verificate la:</strong> — {arrow}1 decembrie 2026" in page
+    assert f"<strong>Competențe:</strong> — {arrow}{names}" in page
+    assert "chars]" not in page and "False" not in page
 
 
 def test_a_member_already_as_asked_gets_no_history_entry(manager_client, make_member):

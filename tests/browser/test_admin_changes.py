@@ -48,7 +48,7 @@ def test_the_manager_edits_two_members_together_from_the_list(
     latest = page.locator("#change-history tbody tr").first
     expect(latest).to_contain_text("Bulk edit")
     expect(latest).to_contain_text(manager.username)
-    expect(latest).to_contain_text("micro")
+    expect(latest).to_contain_text("micro (under 10 employees)")
 
 
 def test_the_manager_reverts_chosen_fields_after_seeing_the_differences(
