@@ -354,3 +354,17 @@ def test_permissions_read_in_romanian_and_a_group_saves_with_them(romanian_manag
     )
     assert response.status_code == 302
     assert set(Group.objects.get(name="Editori").permissions.all()) == set(chosen)
+
+
+def test_djangos_romanian_sentences_agree_with_our_model_names(romanian_manager, make_member):
+    member = make_member()
+    listing = shown_text(romanian_manager.get(reverse("admin:members_member_changelist")).text)
+    assert "Ștergeți elementele selectate (membri)" in listing
+    assert "Exportați elementele selectate (membri)" in listing
+    assert "Selectați pentru modificare: membru" in listing
+    batches = shown_text(romanian_manager.get(reverse("admin:members_importbatch_changelist")).text)
+    assert "Selectați pentru vizualizare: import" in batches
+    form = shown_text(romanian_manager.get(reverse("admin:members_member_change", args=[member.pk])).text)
+    assert "Modificare: membru" in form
+    for text in (listing, batches, form):
+        assert "Selecteză" not in text and "membri selectate" not in text
