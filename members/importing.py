@@ -18,6 +18,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -330,11 +331,23 @@ def _csv_rows(content, encoding):
 
 
 def _header(cells):
-    """The column names of the first row; the file's first non-blank row must name the columns."""
-    header = [cell_text(cell).lower().replace(" ", "_") for cell in cells]
+    """The column names of the first row; the file's first non-blank row must name the columns,
+    by their codes (name, fiscal_code…) or by their labels in either language (Nume, Cod fiscal
+    (CUI), Telefon public…: the headers of the Excel download and of the preview)."""
+    labels = _column_labels()
+    header = [labels.get(fold(cell_text(cell)), cell_text(cell).lower().replace(" ", "_")) for cell in cells]
     if "name" not in header:
         raise ImportFileError(_("The first row must name the columns, including “name”; see the template."))
     return header
+
+
+def _column_labels():
+    """{folded label: column} of every column's label in every language."""
+    labels = {}
+    for language, _name in settings.LANGUAGES:
+        with override(language):
+            labels |= {fold(column_label(column)): column for column in COLUMNS}
+    return labels
 
 
 def cell_text(value):

@@ -212,7 +212,7 @@ def test_an_xlsx_with_numbers_and_dates_in_cells_is_understood(db):
         (b"", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a CSV or XLSX"),
         (b"PK\x03\x04 broken zip", "not a readable XLSX"),
-        (b"nume;categorie\nAcme;enterprise\n", "“name”"),
+        (b"denumire;tip\nAcme;enterprise\n", "“name”"),
     ],
 )
 def test_a_file_that_is_not_a_usable_spreadsheet_is_refused_with_a_reason(db, content, message):
@@ -414,3 +414,26 @@ def test_an_xlsx_that_would_unpack_to_gigabytes_is_refused_before_it_is_parsed(d
     assert len(content) < importing.MAX_FILE_BYTES
     with pytest.raises(importing.ImportFileError, match="not a readable XLSX file"):
         importing.preview_file(content, "bomb.xlsx")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Nume;Categorie;Cod fiscal (CUI);Telefon public;Competențe",
+        "Name;Category;Fiscal code (CUI);Public phone;Competences",
+        "name;category;fiscal_code;phone;competences",
+    ],
+)
+def test_columns_are_read_by_their_codes_or_their_labels_in_either_language(db, header):
+    content = f"{header}\nRoboți Ilfov SRL;întreprindere;RO 14235708;021 555 0101;industrial-robotics\n"
+    preview = importing.preview_file(content.encode(), "membri.csv")
+    assert preview.ignored_columns == []
+    row = preview.rows[0]
+    assert (row.status, row.name) == ("new", "Roboți Ilfov SRL")
+    assert {change.column for change in row.changes} == {
+        "name",
+        "category",
+        "fiscal_code",
+        "phone",
+        "competences",
+    }
