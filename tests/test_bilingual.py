@@ -241,7 +241,7 @@ def test_the_admin_changelist_speaks_romanian_to_a_romanian_browser(manager_clie
     html = html_of(response)
     assert '<html lang="ro"' in html
     assert "Administrare MECHATREC" in html
-    assert "Selectează membru pentru schimbare" in html  # Django's own catalogue + our model name
+    assert "Selectați pentru modificare: membru" in html  # our override of Django's sentence + our model name
     assert "1 întreprindere" in html  # the composition line
     assert "Publică membrii selectați" in html  # our action
     assert "lipsește textul în engleză" in html  # our filter
