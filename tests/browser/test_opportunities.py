@@ -1,32 +1,14 @@
 """The opportunity board in a real browser: WCAG 2.1 A/AA on its pages and forms, and the journey
 of a firm that finds a partner search and expresses interest, then of the manager who reads it."""
 
-import datetime
-
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from opportunities.models import Message, Opportunity
 from tests.quality import assert_no_axe_violations, opportunity_page_paths
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def publish(db):
-    def make(competences=(), **fields):
-        fields.setdefault("deadline", timezone.localdate() + datetime.timedelta(days=45))
-        opportunity = Opportunity(**fields)
-        opportunity.move_to(Opportunity.Status.AWAITING)
-        opportunity.move_to(Opportunity.Status.PUBLISHED)
-        opportunity.save()
-        opportunity.competences.set(competences)
-        opportunity.refresh_search_text()
-        return opportunity
-
-    return make
 
 
 @pytest.fixture
